@@ -1,0 +1,119 @@
+"""Who is calling: the one place that turns the request's session into `g.current_user`.
+
+`login_required` and `login_optional` are the only auth decorators. Both refuse a presented
+but unknown, expired or revoked token with 401 (optional auth is never silently anonymous),
+and both answer 503 when Redis cannot be asked.
+"""
+
+import time
+from functools import wraps
+
+from flask import current_app, g, session
+from flask_smorest import Blueprint
+
+from api import session_registry
+from api.client import client_ip, client_user_agent
+from api.data.users import fetch_user_by_id
+from api.errors import abort, abort_for_dependency
+
+UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Token realm="conduit"'}
+
+
+def current_user() -> dict | None:
+    """The calling user's row, loaded once per request; None when anonymous."""
+    if "current_user" not in g:
+        g.current_user = _load_current_user()
+    return g.current_user
+
+
+def _load_current_user() -> dict | None:
+    if session.store_error is not None:
+        abort_for_dependency("redis")
+    if session.credential_rejected:
+        abort(401, "The session token is invalid, expired or revoked. Log in again.", headers=UNAUTHORIZED_HEADERS)
+    user_id = session.get("user_id")
+    if user_id is None:
+        return None
+    user = fetch_user_by_id(user_id)
+    if user is None or user["disabled_at"] is not None:
+        session_registry.revoke_session(user_id, session.sid)
+        session.clear()
+        abort(401, "The session token is invalid, expired or revoked. Log in again.", headers=UNAUTHORIZED_HEADERS)
+    _touch_session()
+    return user
+
+
+def _touch_session() -> None:
+    """Refresh lastSeenAt, and with it the session's expiry, at most once per interval."""
+    now = time.time()
+    interval = current_app.config["SESSION_TOUCH_INTERVAL"].total_seconds()
+    if now - session.get("last_seen_at", 0) >= interval:
+        session["last_seen_at"] = now
+
+
+def login_required(view):
+    """The view needs a logged-in caller: 401 otherwise."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user() is None:
+            abort(401, "Authentication required: send 'Authorization: Token <token>' or the session cookie.",
+                  headers=UNAUTHORIZED_HEADERS)
+        return view(*args, **kwargs)
+
+    return _document_security(wrapper, required=True)
+
+
+def login_optional(view):
+    """The view serves anonymous callers too, but a bad token is still a 401."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        current_user()
+        return view(*args, **kwargs)
+
+    return _document_security(wrapper, required=False)
+
+
+def _document_security(view, *, required: bool):
+    security = [{"Token": []}, {"Cookie": []}] + ([] if required else [{}])
+    return Blueprint.doc(
+        security=security,
+        responses={"401": {"$ref": "#/components/responses/UNAUTHORIZED"}},
+    )(view)
+
+
+def start_session(user: dict, *, remember: bool = True) -> str:
+    """Log `user` in on a brand-new session id (no fixation) and return its token."""
+    interface = current_app.session_interface
+    if session.credential_presented and not session.from_header and session.get("user_id") is not None:
+        # The browser's previous session ends here: one cookie jar holds one session.
+        session_registry.revoke_session(session["user_id"], session.sid)
+    session.clear()
+    session.sid = interface.new_session_id()
+    session.from_header = False
+    session.credential_rejected = False
+    session.permanent = remember
+    now = time.time()
+    session.update(
+        user_id=user["id"],
+        created_at=now,
+        last_seen_at=now,
+        ip=client_ip(),
+        user_agent=client_user_agent(),
+    )
+    g.current_user = user
+    return session.sid
+
+
+def end_current_session() -> None:
+    """Log out: the token and the cookie stop working at once."""
+    user_id = session.get("user_id")
+    if user_id is not None:
+        session_registry.revoke_session(user_id, session.sid)
+    session.clear()
+    g.current_user = None
+
+
+def current_token() -> str:
+    return session.sid

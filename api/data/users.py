@@ -1,0 +1,77 @@
+"""Users: the SQL of accounts."""
+
+from contextlib import contextmanager
+
+import pymysql
+
+from api.db import db
+
+USER_COLUMNS = "id, email, username, password_hash, bio, image, disabled_at, created_at, updated_at"
+# Columns a user may change through PUT /api/user; the keys are the only names ever put into SQL.
+UPDATABLE_COLUMNS = {"email": "email", "username": "username", "password_hash": "password_hash",
+                     "bio": "bio", "image": "image"}
+
+
+class DuplicateUserError(Exception):
+    """Email or username is taken; `field` says which."""
+
+    def __init__(self, field: str):
+        super().__init__(field)
+        self.field = field
+
+
+@contextmanager
+def _duplicates_as_user_errors():
+    """Turn a unique-key violation on email or username into DuplicateUserError.
+
+    The unique keys, not a SELECT beforehand, decide: two racing registrations cannot both win.
+    """
+    try:
+        yield
+    except pymysql.err.IntegrityError as error:
+        message = str(error.args[1]) if len(error.args) > 1 else ""
+        if error.args[0] == 1062 and "users_email_unique" in message:  # 1062: ER_DUP_ENTRY
+            raise DuplicateUserError("email") from error
+        if error.args[0] == 1062 and "users_username_unique" in message:
+            raise DuplicateUserError("username") from error
+        raise
+
+
+def insert_user(email: str, username: str, password_hash: str) -> int:
+    """Create a user and return its id; DuplicateUserError when email or username is taken."""
+    with _duplicates_as_user_errors():
+        return db.execute(
+            "INSERT INTO users (email, username, password_hash, created_at, updated_at)"
+            " VALUES (%s, %s, %s, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+            (email, username, password_hash),
+        ).lastrowid
+
+
+def fetch_user_by_id(user_id: int) -> dict | None:
+    """One user by id."""
+    return db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE id = %s", (user_id,))
+
+
+def fetch_user_by_email(email: str) -> dict | None:
+    """One user by email, compared case-insensitively (the column's collation)."""
+    return db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE email = %s", (email,))
+
+
+def fetch_user_by_username(username: str) -> dict | None:
+    """One user by username."""
+    return db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE username = %s", (username,))
+
+
+def update_user(user_id: int, changes: dict) -> None:
+    """Apply `changes` (keys from UPDATABLE_COLUMNS); DuplicateUserError on a taken email/username."""
+    assignments = ", ".join(f"{UPDATABLE_COLUMNS[name]} = %s" for name in changes)
+    with _duplicates_as_user_errors():
+        db.execute(
+            f"UPDATE users SET {assignments}, updated_at = UTC_TIMESTAMP(3) WHERE id = %s",
+            (*changes.values(), user_id),
+        )
+
+
+def update_password_hash(user_id: int, password_hash: str) -> None:
+    """Store a rehashed password without touching updated_at (the user changed nothing)."""
+    db.execute("UPDATE users SET password_hash = %s WHERE id = %s", (password_hash, user_id))

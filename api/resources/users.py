@@ -1,0 +1,137 @@
+"""Accounts: register, log in, log out, read and update the current user."""
+
+from flask import current_app, session
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import session_registry
+from api.auth import current_token, current_user, end_current_session, login_required, start_session
+from api.data.users import (
+    DuplicateUserError,
+    fetch_user_by_email,
+    fetch_user_by_id,
+    insert_user,
+    update_password_hash,
+    update_user,
+)
+from api.errors import abort
+from api.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
+from api.signals import password_changed, user_logged_in, user_logged_out, user_login_failed, user_registered
+from schemas.users import (
+    LoginUserRequestSchema,
+    NewUserRequestSchema,
+    UpdateUserRequestSchema,
+    UserResponseSchema,
+)
+
+blp = Blueprint("users", __name__, url_prefix="/api", description="Registration, login and the current user.")
+
+INVALID_CREDENTIALS = "Invalid email or password."
+
+
+def user_envelope(user: dict) -> dict:
+    return {"user": {**user, "token": current_token()}}
+
+
+def _sender():
+    return current_app._get_current_object()
+
+
+@blp.route("/users")
+class Users(MethodView):
+    @blp.arguments(NewUserRequestSchema)
+    @blp.response(201, UserResponseSchema)
+    @blp.doc(operationId="CreateUser", security=[])
+    def post(self, payload):
+        """Register a new user
+
+        Creates the account and logs it in: the response carries the session token, and the
+        session cookie is set.
+        """
+        fields = payload["user"]
+        try:
+            user_id = insert_user(fields["email"], fields["username"], hash_password(fields["password"]))
+        except DuplicateUserError as error:
+            abort(422, "has already been taken", field=error.field)
+        user = fetch_user_by_id(user_id)
+        start_session(user)
+        user_registered.send(_sender(), user=user)
+        return user_envelope(user)
+
+
+@blp.route("/users/login")
+class Login(MethodView):
+    @blp.arguments(LoginUserRequestSchema)
+    @blp.response(200, UserResponseSchema)
+    @blp.doc(operationId="Login", security=[])
+    def post(self, payload):
+        """Log in
+
+        Starts a fresh session (a new token, never the one sent). `remember: false` gives a
+        browser-session cookie and the short server-side lifetime. An unknown email and a wrong
+        password get the same 401.
+        """
+        credentials = payload["user"]
+        user = fetch_user_by_email(credentials["email"])
+        if user is None:
+            burn_equal_time(credentials["password"])
+            user_login_failed.send(_sender(), email=credentials["email"], user=None)
+            abort(401, INVALID_CREDENTIALS)
+        if not verify_password(user["password_hash"], credentials["password"]) or user["disabled_at"]:
+            user_login_failed.send(_sender(), email=credentials["email"], user=user)
+            abort(401, INVALID_CREDENTIALS)
+        if needs_rehash(user["password_hash"]):
+            update_password_hash(user["id"], hash_password(credentials["password"]))
+        start_session(user, remember=credentials["remember"])
+        user_logged_in.send(_sender(), user=user)
+        return user_envelope(user)
+
+
+@blp.route("/users/logout")
+class Logout(MethodView):
+    @login_required
+    @blp.response(204)
+    @blp.doc(operationId="Logout")
+    def post(self):
+        """Log out
+
+        Ends the current session: its token and cookie stop working at once.
+        """
+        user = current_user()
+        end_current_session()
+        user_logged_out.send(_sender(), user=user)
+
+
+@blp.route("/user")
+class CurrentUser(MethodView):
+    @login_required
+    @blp.response(200, UserResponseSchema)
+    @blp.doc(operationId="GetCurrentUser")
+    def get(self):
+        """Get the current user"""
+        return user_envelope(current_user())
+
+    @login_required
+    @blp.arguments(UpdateUserRequestSchema)
+    @blp.response(200, UserResponseSchema)
+    @blp.doc(operationId="UpdateCurrentUser")
+    def put(self, payload):
+        """Update the current user
+
+        Send any of email, username, password, bio, image. A new password ends every other
+        session of the user; this one stays.
+        """
+        user = current_user()
+        changes = dict(payload["user"])
+        new_password = changes.pop("password", None)
+        if new_password is not None:
+            changes["password_hash"] = hash_password(new_password)
+        try:
+            update_user(user["id"], changes)
+        except DuplicateUserError as error:
+            abort(422, "has already been taken", field=error.field)
+        user = fetch_user_by_id(user["id"])
+        if new_password is not None:
+            session_registry.revoke_sessions_except(user["id"], keep_sid=session.sid)
+            password_changed.send(_sender(), user=user)
+        return user_envelope(user)

@@ -1,0 +1,66 @@
+"""A user's live sessions, found through the per-user index kept by api/sessions.py.
+
+The index is a sorted set of session ids scored by expiry time: expired ids are trimmed by
+score, and ids whose session key is gone (revoked elsewhere) are dropped when listed.
+"""
+
+import time
+
+from flask import current_app
+
+from api.sessions import public_session_id, user_sessions_key
+
+
+def _index_key(user_id: int) -> str:
+    return user_sessions_key(current_app.config["REDIS_KEY_PREFIX"], user_id)
+
+
+def _store_key(sid: str) -> str:
+    return current_app.config["SESSION_KEY_PREFIX"] + sid
+
+
+def _client():
+    return current_app.session_interface.client
+
+
+def list_sessions(user_id: int) -> list[dict]:
+    """The user's live sessions, newest first: their data plus `sid` and `public_id`."""
+    client, index = _client(), _index_key(user_id)
+    client.zremrangebyscore(index, "-inf", time.time())
+    sids = [sid.decode() for sid in client.zrange(index, 0, -1)]
+    if not sids:
+        return []
+    payloads = client.mget([_store_key(sid) for sid in sids])
+    decode = current_app.session_interface.serializer.decode
+    sessions, gone = [], []
+    for sid, payload in zip(sids, payloads):
+        if payload is None:
+            gone.append(sid)
+            continue
+        data = decode(payload)
+        sessions.append({**data, "sid": sid, "public_id": public_session_id(sid)})
+    if gone:
+        client.zrem(index, *gone)
+    sessions.sort(key=lambda data: data.get("created_at", 0), reverse=True)
+    return sessions
+
+
+def revoke_session(user_id: int, sid: str) -> None:
+    """End one session: its token and cookie are refused from the next request on."""
+    pipe = _client().pipeline(transaction=False)
+    pipe.delete(_store_key(sid))
+    pipe.zrem(_index_key(user_id), sid)
+    pipe.execute()
+
+
+def revoke_sessions_except(user_id: int, keep_sid: str | None) -> list[str]:
+    """End every session of the user but `keep_sid` (None: all); returns the public ids ended."""
+    client, index = _client(), _index_key(user_id)
+    sids = [sid.decode() for sid in client.zrange(index, 0, -1)]
+    doomed = [sid for sid in sids if sid != keep_sid]
+    if doomed:
+        pipe = client.pipeline(transaction=False)
+        pipe.delete(*[_store_key(sid) for sid in doomed])
+        pipe.zrem(index, *doomed)
+        pipe.execute()
+    return [public_session_id(sid) for sid in doomed]

@@ -1,0 +1,148 @@
+"""Server-side sessions: Flask-Session's Redis backend, reachable by cookie or by token.
+
+Flask-Session 0.8 finds a session only through its cookie and stores every session with the
+app-wide lifetime. Our interface extends it in four ways:
+
+- `Authorization: Token <sid>` (or `Bearer <sid>`) finds the same session as the cookie;
+- it records what it saw (credential presented, rejected, or Redis unreachable) so that
+  `api.auth` can answer 401 or 503 instead of silently treating the caller as anonymous;
+- a session's lifetime is its own: the long one, or the short one for `remember: false`;
+- every write also lists the session in its user's index (a sorted set scored by expiry),
+  so a user's sessions are listed and revoked without scanning the keyspace.
+"""
+
+import hashlib
+import time
+
+from flask import Flask, Request, Response
+from flask_session import Session
+from flask_session.redis import RedisSession, RedisSessionInterface
+from redis.exceptions import RedisError
+
+
+class ConduitSession(RedisSession):
+    """A Redis session plus what was learned while opening it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.credential_presented = False  # a cookie or token came with the request
+        self.credential_rejected = False  # ... and it names no live session
+        self.store_error: Exception | None = None  # Redis could not be asked
+        self.from_header = False  # found through Authorization, so never answered with a cookie
+
+    @property
+    def public_id(self) -> str:
+        return public_session_id(self.sid)
+
+
+def public_session_id(sid: str) -> str:
+    """The id shown in session lists: derived from the token, but useless as one."""
+    return hashlib.sha256(sid.encode()).hexdigest()[:32]
+
+
+def user_sessions_key(key_prefix: str, user_id: int) -> str:
+    return f"{key_prefix}user-sessions:{user_id}"
+
+
+class ConduitSessionInterface(RedisSessionInterface):
+    session_class = ConduitSession
+
+    def open_session(self, app: Flask, request: Request) -> ConduitSession:
+        sid, from_header = presented_session_id(app, request)
+        if sid is None:
+            return self._new_session()
+        try:
+            data = self._retrieve_session_data(self._get_store_id(sid)) if sid else None
+        except RedisError as error:
+            session = self._new_session(presented=True, from_header=from_header)
+            session.store_error = error
+            return session
+        if data is None:
+            session = self._new_session(presented=True, from_header=from_header)
+            session.credential_rejected = True
+            return session
+        session = self.session_class(data, sid=sid)
+        session.credential_presented = True
+        session.from_header = from_header
+        return session
+
+    def _new_session(self, *, presented: bool = False, from_header: bool = False) -> ConduitSession:
+        session = self.session_class(sid=self._generate_sid(self.sid_length), permanent=self.permanent)
+        session.credential_presented = presented
+        session.from_header = from_header
+        return session
+
+    def new_session_id(self) -> str:
+        return self._generate_sid(self.sid_length)
+
+    def save_session(self, app: Flask, session: ConduitSession, response: Response) -> None:
+        if session.store_error is not None:
+            return  # Redis is down: there is nothing we could save, and the request already failed
+        if session.credential_rejected and not session.from_header and not session:
+            # A stale cookie: tell the browser to drop it, so its next request is anonymous.
+            response.delete_cookie(
+                app.config["SESSION_COOKIE_NAME"],
+                domain=self.get_cookie_domain(app),
+                path=self.get_cookie_path(app),
+            )
+            return
+        super().save_session(app, session, response)
+
+    def should_set_cookie(self, app: Flask, session: ConduitSession) -> bool:
+        # API clients that authenticate by header get no cookie they did not ask for.
+        return session.modified and not session.from_header
+
+    def lifetime_seconds(self, session: ConduitSession) -> int:
+        if session.permanent:
+            return int(self.app.permanent_session_lifetime.total_seconds())
+        return int(self.app.config["SESSION_SHORT_LIFETIME"].total_seconds())
+
+    def _upsert_session(self, session_lifetime, session: ConduitSession, store_id: str) -> None:
+        ttl = self.lifetime_seconds(session)
+        expires_at = time.time() + ttl
+        session["expires_at"] = expires_at
+        payload = self.serializer.encode(session)
+        user_id = session.get("user_id")
+        # No MULTI: the session key is the truth and the index only points at it, so a crash
+        # between the two writes leaves at worst an index entry that listing drops later.
+        pipe = self.client.pipeline(transaction=False)
+        pipe.set(store_id, payload, ex=ttl)
+        if user_id is not None:
+            index = user_sessions_key(self.app.config["REDIS_KEY_PREFIX"], user_id)
+            pipe.zadd(index, {session.sid: expires_at})
+            pipe.expire(index, int(self.app.permanent_session_lifetime.total_seconds()) + 60)
+        pipe.execute()
+
+
+def presented_session_id(app: Flask, request: Request) -> tuple[str | None, bool]:
+    """The session id the caller presented, and whether it came from the Authorization header.
+
+    An Authorization header that is not `Token x` / `Bearer x` counts as a presented, bad id ("").
+    """
+    authorization = request.headers.get("Authorization")
+    if authorization is not None:
+        scheme, _, token = authorization.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() in ("token", "bearer") and token and len(token) <= 128:
+            return token, True
+        return "", True
+    cookie = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+    if cookie:
+        return cookie, False
+    return None, False
+
+
+class ConduitSessionExtension(Session):
+    """Flask-Session configured from SESSION_* settings, with our interface for SESSION_TYPE=redis."""
+
+    def _get_interface(self, app: Flask) -> ConduitSessionInterface:
+        config = app.config
+        return ConduitSessionInterface(
+            app,
+            client=config["SESSION_REDIS"],
+            key_prefix=config["SESSION_KEY_PREFIX"],
+            use_signer=False,
+            permanent=True,
+            sid_length=config["SESSION_ID_LENGTH"],
+            serialization_format=config["SESSION_SERIALIZATION_FORMAT"],
+        )

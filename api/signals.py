@@ -1,0 +1,28 @@
+"""Our own domain events, named in the past tense after what happened.
+
+Handlers send them; receivers (api/receivers/) do the follow-up work. Every signal is sent
+with the Flask app as sender and keyword arguments documented beside it.
+"""
+
+from blinker import Namespace
+
+conduit_signals = Namespace()
+
+# --- accounts: user (dict row), plus the request's ip and user_agent where useful
+user_registered = conduit_signals.signal("user-registered")  # user
+user_logged_in = conduit_signals.signal("user-logged-in")  # user
+user_login_failed = conduit_signals.signal("user-login-failed")  # email, user (None when unknown)
+user_logged_out = conduit_signals.signal("user-logged-out")  # user
+password_changed = conduit_signals.signal("password-changed")  # user
+session_revoked = conduit_signals.signal("session-revoked")  # user, session_id
+
+# --- content
+article_created = conduit_signals.signal("article-created")  # article_id, tags
+article_updated = conduit_signals.signal("article-updated")  # article_id, tags_changed
+article_deleted = conduit_signals.signal("article-deleted")  # article_id
+article_favorited = conduit_signals.signal("article-favorited")  # article_id, user
+article_unfavorited = conduit_signals.signal("article-unfavorited")  # article_id, user
+comment_created = conduit_signals.signal("comment-created")  # comment_id, article_id
+comment_deleted = conduit_signals.signal("comment-deleted")  # comment_id, article_id
+profile_followed = conduit_signals.signal("profile-followed")  # follower, followee
+profile_unfollowed = conduit_signals.signal("profile-unfollowed")  # follower, followee

@@ -1,0 +1,1 @@
+"""marshmallow schemas: every input the API accepts and every output it produces."""

@@ -1,0 +1,31 @@
+"""What every schema shares: unknown keys are ignored, timestamps look alike."""
+
+from datetime import datetime, timezone
+
+from marshmallow import EXCLUDE, Schema, fields
+
+
+class BaseSchema(Schema):
+    class Meta:
+        # RealWorld clients send extra keys (a user's token, an article's slug); ignore them.
+        unknown = EXCLUDE
+
+
+class Timestamp(fields.Field):
+    """ISO 8601 UTC with milliseconds: 2026-11-24T10:15:30.123Z.
+
+    Accepts naive UTC datetimes (MySQL DATETIME(3)) and Unix epoch seconds (session data).
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("format", "date-time")
+        super().__init__(dump_only=True, **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if isinstance(value, (int, float)):
+            value = datetime.fromtimestamp(value, tz=timezone.utc)
+        elif value.tzinfo is not None:
+            value = value.astimezone(timezone.utc)
+        return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

@@ -1,0 +1,92 @@
+"""Accounts: registration, login, the current user and its updates."""
+
+from marshmallow import fields, validate, validates_schema, ValidationError
+
+from schemas.base import BaseSchema
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 256
+
+# Registration and updates validate these three alike; only `required` differs.
+def username_field(**kwargs) -> fields.String:
+    return fields.String(
+        validate=[
+            validate.Length(min=1, max=64),
+            validate.Regexp(USERNAME_PATTERN, error="may contain only letters, digits, '_', '.' and '-'"),
+        ],
+        metadata={"example": "jake"},
+        **kwargs,
+    )
+
+
+def email_field(**kwargs) -> fields.Email:
+    return fields.Email(validate=validate.Length(max=254), metadata={"example": "jake@jake.jake"}, **kwargs)
+
+
+def password_field(**kwargs) -> fields.String:
+    return fields.String(
+        load_only=True,
+        validate=validate.Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH),
+        metadata={"example": "jakejake", "format": "password"},
+        **kwargs,
+    )
+
+
+class UrlOrEmpty(fields.Url):
+    """An http(s) URL; an empty string clears the value (stored as null)."""
+
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        return super().deserialize(None if value == "" else value, attr, data, **kwargs)
+
+
+class NewUserSchema(BaseSchema):
+    username = username_field(required=True)
+    email = email_field(required=True)
+    password = password_field(required=True)
+
+
+class NewUserRequestSchema(BaseSchema):
+    user = fields.Nested(NewUserSchema, required=True)
+
+
+class LoginUserSchema(BaseSchema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254), metadata={"example": "jake@jake.jake"})
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH))
+    remember = fields.Boolean(
+        load_default=True,
+        metadata={"description": "false: a browser-session cookie and the short server-side lifetime."},
+    )
+
+
+class LoginUserRequestSchema(BaseSchema):
+    user = fields.Nested(LoginUserSchema, required=True)
+
+
+class UpdateUserSchema(BaseSchema):
+    email = email_field()
+    username = username_field()
+    password = password_field()
+    bio = fields.String(allow_none=True, validate=validate.Length(max=2000))
+    image = UrlOrEmpty(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2048))
+
+    @validates_schema
+    def require_a_change(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Send at least one of email, username, password, bio, image.")
+
+
+class UpdateUserRequestSchema(BaseSchema):
+    user = fields.Nested(UpdateUserSchema, required=True)
+
+
+class UserSchema(BaseSchema):
+    email = fields.String(required=True)
+    token = fields.String(required=True, metadata={"description": "The session token: send it as `Authorization: Token <token>`."})
+    username = fields.String(required=True)
+    bio = fields.String(required=True, allow_none=True)
+    image = fields.String(required=True, allow_none=True)
+
+
+class UserResponseSchema(BaseSchema):
+    user = fields.Nested(UserSchema, required=True)

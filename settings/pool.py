@@ -1,0 +1,71 @@
+"""The one place that builds the DBUtils PooledDB of PyMySQL connections."""
+
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+import pymysql
+import pymysql.cursors
+from dbutils.pooled_db import PooledDB
+
+
+@dataclass(frozen=True)
+class DatabaseAddress:
+    host: str
+    port: int
+    user: str
+    password: str
+    database: str
+
+    @classmethod
+    def from_url(cls, url: str) -> "DatabaseAddress":
+        """Parse `mysql://user:password@host:port/database`."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("mysql", "mariadb", "mysql+pymysql"):
+            raise ValueError(f"DATABASE_URL must start with mysql://, got {parts.scheme!r}")
+        database = parts.path.lstrip("/")
+        if not database:
+            raise ValueError("DATABASE_URL must name a database, e.g. mysql://root@127.0.0.1/conduit")
+        return cls(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 3306,
+            user=unquote(parts.username or "root"),
+            password=unquote(parts.password or ""),
+            database=database,
+        )
+
+    def connect_kwargs(self, config, *, with_database: bool = True) -> dict:
+        """PyMySQL connect() arguments: utf8mb4, autocommit off, dict rows."""
+        kwargs = dict(
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password,
+            charset="utf8mb4",
+            autocommit=False,
+            cursorclass=pymysql.cursors.DictCursor,
+            connect_timeout=config["DB_CONNECT_TIMEOUT"],
+            read_timeout=config["DB_READ_TIMEOUT"],
+            write_timeout=config["DB_READ_TIMEOUT"],
+        )
+        if with_database:
+            kwargs["database"] = self.database
+        return kwargs
+
+
+def build_pool(config) -> PooledDB:
+    """A PooledDB configured entirely from settings (see the DB_POOL_* settings)."""
+    address = DatabaseAddress.from_url(config["DATABASE_URL"])
+    return PooledDB(
+        creator=pymysql,
+        maxconnections=config["DB_POOL_MAX_CONNECTIONS"],
+        mincached=config["DB_POOL_MIN_CACHED"],
+        maxcached=config["DB_POOL_MAX_CACHED"],
+        maxshared=config["DB_POOL_MAX_SHARED"],
+        blocking=config["DB_POOL_BLOCKING"],
+        maxusage=config["DB_POOL_MAX_USAGE"] or None,
+        setsession=config["DB_POOL_SETSESSION"],
+        ping=config["DB_POOL_PING"],
+        # Always roll back on return: a connection never carries an open snapshot to its next user.
+        reset=True,
+        **address.connect_kwargs(config),
+    )

@@ -1,0 +1,71 @@
+"""Fixtures: a throwaway MariaDB database and Redis key prefix per test run, the app, a client.
+
+Nothing here touches the data of `make run`: the database is `conduit_test_<random>` (dropped
+at the end) and every Redis key lives under `conduit-test-<random>:` (deleted at the end).
+"""
+
+import os
+import uuid
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import redis
+
+from api import create_app
+from api.migrations import drop_database, upgrade
+from settings import Config, TestConfig
+
+
+def _test_database_url() -> str:
+    base = urlsplit(os.environ.get("DATABASE_URL", Config.DATABASE_URL))
+    return urlunsplit(base._replace(path=f"/conduit_test_{uuid.uuid4().hex[:10]}"))
+
+
+@pytest.fixture(scope="session")
+def test_settings():
+    """Config overrides shared by every app the suite builds."""
+    redis_prefix = f"conduit-test-{uuid.uuid4().hex[:10]}:"
+    settings = {
+        "DATABASE_URL": _test_database_url(),
+        "REDIS_KEY_PREFIX": redis_prefix,
+        "SESSION_KEY_PREFIX": redis_prefix + "session:",
+    }
+    config = {name: getattr(TestConfig, name) for name in dir(TestConfig) if name.isupper()}
+    config.update(settings)
+    upgrade(config)
+    yield settings
+    drop_database(config)
+    client = redis.Redis.from_url(config["REDIS_URL"])
+    keys = list(client.scan_iter(match=redis_prefix + "*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start:start + 500])
+
+
+@pytest.fixture(scope="session")
+def app(test_settings):
+    return create_app(TestConfig, test_settings)
+
+
+@pytest.fixture
+def make_app(test_settings):
+    """Build an app with extra settings (e.g. a tiny non-blocking pool)."""
+    built = []
+
+    def factory(**overrides):
+        application = create_app(TestConfig, {**test_settings, **overrides})
+        built.append(application)
+        return application
+
+    yield factory
+    for application in built:
+        application.extensions["sql_pool"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_client(app):
+    return app.extensions["redis"]
