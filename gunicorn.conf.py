@@ -8,7 +8,8 @@ requests queue on the pool). Total MySQL connections = workers x DB_POOL_MAX_CON
 import multiprocessing
 import os
 
-from settings import Config
+from api.logging_setup import gunicorn_logconfig
+from settings import Config, config_for_environment
 
 bind = f"{Config.HOST}:{Config.PORT}"
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
@@ -18,6 +19,8 @@ threads = min(int(os.environ.get("GUNICORN_THREADS", 4)), Config.DB_POOL_MAX_CON
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 timeout = 60
 keepalive = 5
-# Our request_finished receiver writes the access log.
+# Our request_finished receiver writes the access log (api/receivers/access_log.py), so
+# gunicorn's is off; its error log goes to stderr in our LOG_FORMAT.
 accesslog = None
 errorlog = "-"
+logconfig_dict = gunicorn_logconfig(config_for_environment().LOG_FORMAT, config_for_environment().LOG_LEVEL)
