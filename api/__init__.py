@@ -10,6 +10,7 @@ from api.receivers import connect_receivers
 from api.redis_store import init_redis
 from api.request_id import init_request_id
 from api.resources import health, users
+from api.resources.metrics import init_metrics_endpoint
 from api.sessions import ConduitSessionExtension
 from api.smorest import ConduitApi, register_security_schemes
 from schemas.base import Timestamp
@@ -41,6 +42,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     for blueprint in BLUEPRINTS:
         smorest_api.register_blueprint(blueprint)
 
+    init_metrics_endpoint(app)
     init_request_id(app)
     connect_receivers(app)
     register_commands(app)

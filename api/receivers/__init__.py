@@ -11,9 +11,10 @@ import logging
 from blinker import NamedSignal
 from flask import Flask
 
-from api.receivers import access_log
+from api.metrics import receiver_failures
+from api.receivers import access_log, metrics, request_facts
 
-RECEIVER_MODULES = (access_log,)
+RECEIVER_MODULES = (request_facts, access_log, metrics)
 
 logger = logging.getLogger("conduit.receivers")
 
@@ -28,6 +29,7 @@ def safe_receiver(signal: NamedSignal, receiver):
             return receiver(sender, **kwargs)
         except Exception:
             logger.exception("receiver %s of signal %s failed", name, signal.name)
+            receiver_failures.labels(signal=signal.name, receiver=name).inc()
             return None
 
     return guarded

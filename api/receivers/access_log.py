@@ -6,22 +6,19 @@ so no password, token or cookie can reach the log. The route is the URL rule's t
 """
 
 import logging
-import time
 
-from flask import g, request, request_finished, request_started
+from flask import g, request, request_finished
+
+from api.receivers.request_facts import request_duration_seconds, route_template
 
 logger = logging.getLogger("conduit.access")
 
 
-def stamp_request_start(sender, **extra) -> None:
-    g.request_started_at = time.perf_counter()
-
-
 def log_request(sender, response, **extra) -> None:
-    started = g.get("request_started_at")
-    duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+    duration = request_duration_seconds()
+    duration_ms = round(duration * 1000, 2) if duration is not None else None
     user = g.get("current_user")
-    route = request.url_rule.rule if request.url_rule else None
+    route = route_template()
     logger.info(
         "%s %s %s %sms",
         request.method,
@@ -40,4 +37,4 @@ def log_request(sender, response, **extra) -> None:
     )
 
 
-RECEIVERS = [(request_started, stamp_request_start), (request_finished, log_request)]
+RECEIVERS = [(request_finished, log_request)]
