@@ -53,7 +53,7 @@ dependency_errors = Counter(
     "Requests answered 503 because a dependency (mysql, redis) could not be reached.",
     ("dependency",),
 )
-session_logins = Counter("conduit_session_logins", "Successful logins (new sessions).")
+session_logins = Counter("conduit_session_logins", "Successful logins (user_logged_in).")
 session_logouts = Counter("conduit_session_logouts", "Logouts (sessions ended by their owner).")
 session_revocations = Counter("conduit_session_revocations", "Sessions revoked (by their user or an admin).")
 receiver_failures = Counter(

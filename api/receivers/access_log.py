@@ -9,6 +9,7 @@ import logging
 
 from flask import g, request, request_finished
 
+from api.client import client_ip
 from api.receivers.request_facts import request_duration_seconds, route_template
 
 logger = logging.getLogger("conduit.access")
@@ -32,7 +33,7 @@ def log_request(sender, response, **extra) -> None:
             "duration_ms": duration_ms,
             "sql_queries": g.get("query_count", 0),
             "user_id": user["id"] if user else None,
-            "client_ip": request.remote_addr,  # as ProxyFix resolved it (TRUSTED_PROXY_HOPS)
+            "client_ip": client_ip(),
         },
     )
 
