@@ -1,16 +1,16 @@
 """The Conduit API application factory."""
 
-import logging
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.cli import register_commands
 from api.db import db
+from api.logging_setup import configure_logging
 from api.receivers import connect_receivers
 from api.redis_store import init_redis
 from api.request_id import init_request_id
 from api.resources import health, users
+from api.resources.metrics import init_metrics_endpoint
 from api.sessions import ConduitSessionExtension
 from api.smorest import ConduitApi, register_security_schemes
 from schemas.base import Timestamp
@@ -24,7 +24,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     app.config.from_object(config or config_for_environment())
     app.config.update(overrides or {})
     _check_config(app)
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(message)s")
+    configure_logging(app.config)
     app.json.mimetype = "application/json; charset=utf-8"
     app.json.sort_keys = False
     if app.config["TRUSTED_PROXY_HOPS"]:
@@ -42,6 +42,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     for blueprint in BLUEPRINTS:
         smorest_api.register_blueprint(blueprint)
 
+    init_metrics_endpoint(app)
     init_request_id(app)
     connect_receivers(app)
     register_commands(app)

@@ -141,6 +141,8 @@ class SQLHelper:
 
     def execute_many(self, sql: str, rows: Sequence[Args]) -> ExecuteResult:
         """Run one write statement for many rows (PyMySQL batches INSERT ... VALUES into one)."""
+        if not rows:  # PyMySQL runs nothing and leaves the cursor without lastrowid
+            return ExecuteResult(0, None)
         with self._cursor() as cursor:
             self._count_statement()
             cursor.executemany(sql, rows)

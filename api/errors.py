@@ -14,6 +14,8 @@ from dbutils.pooled_db import PooledDBError
 from flask import current_app
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from api.signals import dependency_failed
+
 # Errors that mean "a dependency is unavailable", never "our code is broken".
 DEPENDENCY_ERRORS = (
     pymysql.err.OperationalError,
@@ -34,6 +36,7 @@ def abort(status: int, message: str, *, field: str | None = None, headers: dict 
 
 def abort_for_dependency(name: str) -> NoReturn:
     """503 with Retry-After: `name` (mysql, redis) cannot be reached right now."""
+    dependency_failed.send(current_app._get_current_object(), dependency=name, error=None)
     abort(
         503,
         f"The service is temporarily unavailable ({name} cannot be reached). Retry later.",
@@ -110,6 +113,7 @@ def http_exception_response(error: HTTPException):
 def dependency_error_response(error: Exception):
     name = "redis" if isinstance(error, redis.exceptions.RedisError) else "mysql"
     current_app.logger.warning("dependency unavailable: %s: %s", name, error)
+    dependency_failed.send(current_app._get_current_object(), dependency=name, error=error)
     body = error_body({}, [f"The service is temporarily unavailable ({name} cannot be reached). Retry later."])
     return body, 503, {"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}
 

@@ -4,6 +4,8 @@ The index is a sorted set of session ids scored by expiry time: expired ids are 
 score, and ids whose session key is gone (revoked elsewhere) are dropped when listed.
 """
 
+import itertools
+import re
 import time
 
 from flask import current_app
@@ -64,3 +66,24 @@ def revoke_sessions_except(user_id: int, keep_sid: str | None) -> list[str]:
         pipe.zrem(index, *doomed)
         pipe.execute()
     return [public_session_id(sid) for sid in doomed]
+
+
+def purge_expired_session_ids() -> tuple[int, int]:
+    """Trim expired ids from every user's index under our REDIS_KEY_PREFIX; returns (indexes, ids removed)."""
+    client, now = _client(), time.time()
+    # SCAN only our own indexes (never the whole keyspace's other tenants), a page at a time.
+    pattern = user_sessions_key(_glob_escape(current_app.config["REDIS_KEY_PREFIX"]), "*")
+    index_keys = client.scan_iter(match=pattern, count=500)
+    indexes = removed = 0
+    while batch := list(itertools.islice(index_keys, 500)):
+        pipe = client.pipeline(transaction=False)
+        for key in batch:
+            pipe.zremrangebyscore(key, "-inf", now)
+        removed += sum(pipe.execute())
+        indexes += len(batch)
+    return indexes, removed
+
+
+def _glob_escape(text: str) -> str:
+    """`text` as a literal inside a Redis MATCH pattern."""
+    return re.sub(r"([*?\[\]\\])", r"\\\1", text)

@@ -16,6 +16,9 @@ user_logged_out = conduit_signals.signal("user-logged-out")  # user
 password_changed = conduit_signals.signal("password-changed")  # user
 session_revoked = conduit_signals.signal("session-revoked")  # user, session_id
 
+# --- operations
+dependency_failed = conduit_signals.signal("dependency-failed")  # dependency ("mysql" or "redis"), error (or None)
+
 # --- content
 article_created = conduit_signals.signal("article-created")  # article_id, tags
 article_updated = conduit_signals.signal("article-updated")  # article_id, tags_changed

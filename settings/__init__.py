@@ -73,8 +73,17 @@ class Config:
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
 
-    # --- logging
+    # --- logging (api/logging_setup.py): one line per request, and every other record alike
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+    # "text" reads well in a terminal; "json" (the production default) is one object per line.
+    LOG_FORMAT = env_str("LOG_FORMAT", "text")
+
+    # --- Prometheus metrics at GET /metrics (api/metrics.py); off unless enabled
+    METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+    # Scrapers from these networks (CIDR) are served without a token ...
+    METRICS_ALLOWED_NETWORKS = env_list("METRICS_ALLOWED_NETWORKS", ["127.0.0.1/32", "::1/128"])
+    # ... and any other caller that sends `Authorization: Bearer <METRICS_TOKEN>` (unset: none).
+    METRICS_TOKEN = env_str("METRICS_TOKEN", None)
 
 
 class DevelopmentConfig(Config):
@@ -90,6 +99,7 @@ class ProductionConfig(Config):
     APP_ENV = "production"
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     SECRET_KEY = env_str("SECRET_KEY", None)
+    LOG_FORMAT = env_str("LOG_FORMAT", "json")
 
 
 CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}

@@ -1,7 +1,5 @@
 """Sessions live in Redis under the configured prefix, with the configured lifetimes."""
 
-import logging
-
 from tests.factories import auth_header, login, register
 
 
@@ -62,13 +60,3 @@ def test_reads_do_not_write_the_session_within_the_touch_interval(app, client, r
     for _ in range(3):
         assert app.test_client().get("/api/user", headers=auth_header(user["token"])).status_code == 200
     assert redis_client.get(key) == before
-
-
-def test_access_log_receiver_writes_one_line_per_request(client, caplog):
-    with caplog.at_level(logging.INFO, logger="conduit.access"):
-        response = client.get("/api/health", headers={"X-Request-ID": "log-probe-1"})
-    lines = [record.getMessage() for record in caplog.records if record.name == "conduit.access"]
-    assert response.status_code == 200
-    assert len(lines) == 1
-    assert '"requestId": "log-probe-1"' in lines[0] and '"status": 200' in lines[0]
-    assert '"queries": 1' in lines[0]

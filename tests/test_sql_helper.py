@@ -128,3 +128,10 @@ def test_rows_are_dicts_in_utf8mb4(app):
     with app.app_context():
         row = db.fetch_one("SELECT %s AS text", ("漢字 🦄 ελληνικά",))
     assert row == {"text": "漢字 🦄 ελληνικά"}
+
+
+def test_execute_many_with_no_rows_runs_nothing(app, scratch_table):
+    with app.app_context():
+        g.query_count = 0
+        result = db.execute_many("INSERT INTO sqlhelper_scratch (id, note) VALUES (%s, %s)", [])
+        assert (result.rowcount, result.lastrowid, g.query_count) == (0, None, 0)

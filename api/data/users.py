@@ -75,3 +75,10 @@ def update_user(user_id: int, changes: dict) -> None:
 def update_password_hash(user_id: int, password_hash: str) -> None:
     """Store a rehashed password without touching updated_at (the user changed nothing)."""
     db.execute("UPDATE users SET password_hash = %s WHERE id = %s", (password_hash, user_id))
+
+
+def disable_user(user_id: int) -> bool:
+    """Mark the user disabled, so login refuses them; False when they already were."""
+    return db.execute(
+        "UPDATE users SET disabled_at = UTC_TIMESTAMP(3) WHERE id = %s AND disabled_at IS NULL", (user_id,)
+    ).rowcount == 1

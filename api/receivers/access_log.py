@@ -1,40 +1,41 @@
-"""One structured access-log line per request, from Flask's request_started/request_finished."""
+"""One access-log line per request, written when Flask sends request_finished.
 
-import json
+The line is built from chosen fields only: never headers, cookies, query strings or bodies,
+so no password, token or cookie can reach the log. The route is the URL rule's template
+(`/api/profiles/<username>`), not the path.
+"""
+
 import logging
-import time
 
-from flask import Flask, g, request, request_finished, request_started
+from flask import g, request, request_finished
+
+from api.client import client_ip
+from api.receivers.request_facts import request_duration_seconds, route_template
 
 logger = logging.getLogger("conduit.access")
 
 
-def stamp_request_start(sender: Flask, **extra) -> None:
-    g.request_started_at = time.perf_counter()
-
-
-def log_request(sender: Flask, response, **extra) -> None:
-    started = g.get("request_started_at")
-    duration_ms = round((time.perf_counter() - started) * 1000, 2) if started else None
+def log_request(sender, response, **extra) -> None:
+    duration = request_duration_seconds()
+    duration_ms = round(duration * 1000, 2) if duration is not None else None
     user = g.get("current_user")
+    route = route_template()
     logger.info(
-        json.dumps(
-            {
-                "requestId": g.get("request_id"),
-                "method": request.method,
-                "path": request.path,
-                "route": request.url_rule.rule if request.url_rule else None,
-                "status": response.status_code,
-                "durationMs": duration_ms,
-                "queries": g.get("query_count", 0),
-                "userId": user["id"] if user else None,
-                "ip": request.remote_addr,
-            }
-        )
+        "%s %s %s %sms",
+        request.method,
+        route or "(no route)",
+        response.status_code,
+        duration_ms,
+        extra={
+            "method": request.method,
+            "route": route,
+            "status": response.status_code,
+            "duration_ms": duration_ms,
+            "sql_queries": g.get("query_count", 0),
+            "user_id": user["id"] if user else None,
+            "client_ip": client_ip(),
+        },
     )
 
 
-def connect(app: Flask) -> None:
-    # weak=False: the receivers are module functions and must live as long as the app.
-    request_started.connect(stamp_request_start, app, weak=False)
-    request_finished.connect(log_request, app, weak=False)
+RECEIVERS = [(request_finished, log_request)]

@@ -1,7 +1,7 @@
-"""Admin commands: `flask --app wsgi db upgrade|status`."""
+"""`flask --app wsgi db upgrade|status`: the schema, through yoyo migrations."""
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
 
 from api import migrations
@@ -24,7 +24,3 @@ def db_status() -> None:
         click.echo(f"applied  {migration_id}")
     for migration_id in pending:
         click.echo(f"pending  {migration_id}")
-
-
-def register_commands(app: Flask) -> None:
-    app.cli.add_command(db_cli)

@@ -1,0 +1,61 @@
+"""`flask --app wsgi sessions list|revoke|purge-expired`: users' server-side sessions in Redis."""
+
+from datetime import datetime, timezone
+
+import click
+from flask.cli import AppGroup
+
+from api import session_registry
+from api.cli.accounts import announce_revoked, existing_user, revoke_all_sessions
+
+sessions_cli = AppGroup("sessions", help="List and revoke users' sessions; trim expired index entries.")
+
+
+@sessions_cli.command("list")
+@click.argument("username")
+def list_sessions(username: str) -> None:
+    """List a user's live sessions, newest first (ID is the public id, never the token)."""
+    user = existing_user(username)
+    sessions = session_registry.list_sessions(user["id"])
+    if not sessions:
+        click.echo(f"{username} has no live sessions")
+        return
+    click.echo(f"{'ID':32}  {'CREATED':20}  {'LAST SEEN':20}  {'EXPIRES':20}  {'IP':15}  USER AGENT")
+    for session in sessions:
+        click.echo(
+            f"{session['public_id']:32}  {_utc(session.get('created_at')):20}  {_utc(session.get('last_seen_at')):20}"
+            f"  {_utc(session.get('expires_at')):20}  {session.get('ip') or '-':15}  {session.get('user_agent') or '-'}"
+        )
+
+
+@sessions_cli.command("revoke")
+@click.argument("username")
+@click.argument("session_id", metavar="[ID]", required=False)
+@click.option("--all", "revoke_all", is_flag=True, help="Revoke every session of the user.")
+def revoke_sessions(username: str, session_id: str | None, revoke_all: bool) -> None:
+    """Revoke one session of a user (its ID from `sessions list`), or --all of them."""
+    if (session_id is None) == (not revoke_all):
+        raise click.UsageError("give either a session ID (see `sessions list`) or --all, not both")
+    user = existing_user(username)
+    if revoke_all:
+        click.echo(f"{revoke_all_sessions(user)} session(s) of {username} revoked")
+        return
+    matching = [s for s in session_registry.list_sessions(user["id"]) if s["public_id"] == session_id]
+    if not matching:
+        raise click.ClickException(f"{username} has no live session {session_id!r}")
+    session_registry.revoke_session(user["id"], matching[0]["sid"])
+    announce_revoked(user, [session_id])
+    click.echo(f"session {session_id} of {username} revoked")
+
+
+@sessions_cli.command("purge-expired")
+def purge_expired() -> None:
+    """Trim expired session ids from every user's session index (only keys under REDIS_KEY_PREFIX)."""
+    indexes, removed = session_registry.purge_expired_session_ids()
+    click.echo(f"removed {removed} expired session id(s) from {indexes} index(es)")
+
+
+def _utc(timestamp: float | None) -> str:
+    if timestamp is None:
+        return "-"
+    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
