@@ -10,13 +10,13 @@ from api.db import db
 from api.receivers import connect_receivers
 from api.redis_store import init_redis
 from api.request_id import init_request_id
-from api.resources import health, users
+from api.resources import activity, health, sessions, users
 from api.sessions import ConduitSessionExtension
 from api.smorest import ConduitApi, register_security_schemes
 from schemas.base import Timestamp
 from settings import Config, config_for_environment
 
-BLUEPRINTS = (users.blp, health.blp)
+BLUEPRINTS = (users.blp, sessions.blp, activity.blp, health.blp)
 
 
 def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
@@ -27,6 +27,8 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     logging.basicConfig(level=app.config["LOG_LEVEL"], format="%(message)s")
     app.json.mimetype = "application/json; charset=utf-8"
     app.json.sort_keys = False
+    # request.remote_addr is the client only as far as trusted proxies say so: X-Forwarded-*
+    # is read from exactly TRUSTED_PROXY_HOPS proxies, and ignored when it is 0.
     if app.config["TRUSTED_PROXY_HOPS"]:
         hops = app.config["TRUSTED_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
