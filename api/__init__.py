@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.cli import register_commands
 from api.db import db
+from api.rate_limits import init_rate_limits
 from api.receivers import connect_receivers
 from api.redis_store import init_redis
 from api.request_id import init_request_id
@@ -44,6 +45,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     for blueprint in BLUEPRINTS:
         smorest_api.register_blueprint(blueprint)
 
+    init_rate_limits(app)
     init_request_id(app)
     connect_receivers(app)
     register_commands(app)

@@ -61,6 +61,21 @@ class Config:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_SAMESITE = env_str("SESSION_COOKIE_SAMESITE", "Lax")
 
+    # --- rate limits (Flask-Limiter, stored in Redis under REDIS_KEY_PREFIX + "ratelimit")
+    # Off switch for every limit (the test suite turns them on per test).
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    # Failed logins per account (however its email is spelled) and client IP; successes are free.
+    RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "10 per 15 minutes")
+    # Registration attempts per client IP, successful or not (also slows email enumeration).
+    RATELIMIT_REGISTER = env_str("RATELIMIT_REGISTER", "100 per hour")
+    # A moving window: no burst of twice the limit across a window boundary.
+    RATELIMIT_STRATEGY = "moving-window"
+    # Redis down: count in this worker's memory until it answers again (rechecked with backoff),
+    # and never turn a storage error into a 500: the request goes on, and the session store
+    # answers 503 if Redis is really gone.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+
     # --- password hashing (argon2id); OWASP's minimum is m=19 MiB, t=2, p=1
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
     ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 19456)
@@ -84,6 +99,8 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     APP_ENV = "test"
     TESTING = True
+    # Tests register many users from one address; rate-limit tests turn this on in their own app.
+    RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):

@@ -17,6 +17,7 @@ from api.data.users import (
 )
 from api.errors import abort
 from api.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
+from api.rate_limits import LOGIN_FAILURES, REGISTRATIONS, rate_limited
 from api.signals import (
     current_sender,
     password_changed,
@@ -43,14 +44,16 @@ def user_envelope(user: dict) -> dict:
 
 @blp.route("/users")
 class Users(MethodView):
+    @rate_limited(REGISTRATIONS)
     @blp.arguments(NewUserRequestSchema)
     @blp.response(201, UserResponseSchema)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many registrations from this address.")
     @blp.doc(operationId="CreateUser", security=[])
     def post(self, payload):
         """Register a new user
 
         Creates the account and logs it in: the response carries the session token, and the
-        session cookie is set.
+        session cookie is set. Attempts per client address are rate-limited.
         """
         fields = payload["user"]
         password_hash = hash_password(fields["password"])
@@ -68,15 +71,19 @@ class Users(MethodView):
 
 @blp.route("/users/login")
 class Login(MethodView):
+    @rate_limited(LOGIN_FAILURES)
     @blp.arguments(LoginUserRequestSchema)
     @blp.response(200, UserResponseSchema)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS",
+                      description="Too many failed logins for this account from this address.")
     @blp.doc(operationId="Login", security=[])
     def post(self, payload):
         """Log in
 
         Starts a fresh session (a new token, never the one sent). `remember: false` gives a
         browser-session cookie and the short server-side lifetime. An unknown email and a wrong
-        password get the same 401.
+        password get the same 401, after the same work. Failed attempts per account and client
+        address are rate-limited.
         """
         credentials = payload["user"]
         user = fetch_user_by_email(credentials["email"])
