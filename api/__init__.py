@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask
+from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.cli import register_commands
@@ -12,6 +13,7 @@ from api.receivers import connect_receivers
 from api.redis_store import init_redis
 from api.request_id import init_request_id
 from api.resources import activity, health, sessions, users
+from api.security_headers import init_security_headers
 from api.sessions import ConduitSessionExtension
 from api.smorest import ConduitApi, register_security_schemes
 from schemas.base import Timestamp
@@ -46,6 +48,9 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
         smorest_api.register_blueprint(blueprint)
 
     init_rate_limits(app)
+    # flask-cors reads the CORS_* settings itself; only the API is shared with other origins.
+    CORS(app, resources={r"/api/*": {}})
+    init_security_headers(app)
     init_request_id(app)
     connect_receivers(app)
     register_commands(app)
@@ -55,3 +60,6 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 def _check_config(app: Flask) -> None:
     if app.config["APP_ENV"] == "production" and not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production)")
+    if "*" in app.config["CORS_ORIGINS"] and app.config["CORS_SUPPORTS_CREDENTIALS"]:
+        # flask-cors would echo any origin with credentials allowed: every site could act as the user.
+        raise RuntimeError("CORS_ORIGINS must list origins, not '*': session cookies are sent cross-origin")

@@ -76,6 +76,29 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
 
+    # --- CORS (flask-cors reads these CORS_* settings itself); applies to /api/*
+    # Browser origins allowed to call the API, with credentials (cookies); comma-separated.
+    # Never "*": flask-cors refuses a wildcard together with credentials.
+    CORS_ORIGINS = env_list("CORS_ORIGINS", [
+        "http://localhost:3000", "http://127.0.0.1:3000",
+        "http://localhost:4200", "http://127.0.0.1:4200",
+        "http://localhost:5173", "http://127.0.0.1:5173",
+        "http://localhost:8080", "http://127.0.0.1:8080",
+    ])
+    CORS_SUPPORTS_CREDENTIALS = True
+    CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "X-Request-ID"]
+    CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
+    # CORS headers only for requests that send an Origin (browsers), not for curl and SDKs.
+    CORS_ALWAYS_SEND = False
+    # Seconds a browser may cache a preflight answer.
+    CORS_MAX_AGE = env_int("CORS_MAX_AGE", 600)
+
+    # --- response security headers (api/security_headers.py)
+    # The policy of every JSON response: it loads nothing and may not be framed. HTML pages
+    # (Swagger UI) set their own policy, which is kept.
+    CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", "default-src 'none'; frame-ancestors 'none'")
+    REFERRER_POLICY = env_str("REFERRER_POLICY", "no-referrer")
+
     # --- password hashing (argon2id); OWASP's minimum is m=19 MiB, t=2, p=1
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
     ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 19456)
