@@ -78,7 +78,7 @@ class Config:
 
     # --- CORS (flask-cors reads these CORS_* settings itself); applies to /api/*
     # Browser origins allowed to call the API, with credentials (cookies); comma-separated.
-    # Never "*": flask-cors refuses a wildcard together with credentials.
+    # Never "*": create_app refuses it, as any site could then act with the user's cookie.
     CORS_ORIGINS = env_list("CORS_ORIGINS", [
         "http://localhost:3000", "http://127.0.0.1:3000",
         "http://localhost:4200", "http://127.0.0.1:4200",
@@ -95,7 +95,7 @@ class Config:
 
     # --- response security headers (api/security_headers.py)
     # The policy of every JSON response: it loads nothing and may not be framed. HTML pages
-    # (Swagger UI) set their own policy, which is kept.
+    # (Swagger UI) get theirs through api.security_headers.set_page_policy().
     CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", "default-src 'none'; frame-ancestors 'none'")
     REFERRER_POLICY = env_str("REFERRER_POLICY", "no-referrer")
 
