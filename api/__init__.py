@@ -1,22 +1,25 @@
 """The Conduit API application factory."""
 
 from flask import Flask
+from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.cli import register_commands
 from api.db import db
 from api.logging_setup import configure_logging
+from api.rate_limits import init_rate_limits
 from api.receivers import connect_receivers
 from api.redis_store import init_redis
 from api.request_id import init_request_id
-from api.resources import health, users
+from api.resources import activity, health, sessions, users
 from api.resources.metrics import init_metrics_endpoint
+from api.security_headers import init_security_headers
 from api.sessions import ConduitSessionExtension
 from api.smorest import ConduitApi, register_security_schemes
 from schemas.base import Timestamp
 from settings import Config, config_for_environment
 
-BLUEPRINTS = (users.blp, health.blp)
+BLUEPRINTS = (users.blp, sessions.blp, activity.blp, health.blp)
 
 
 def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
@@ -27,6 +30,8 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     configure_logging(app.config)
     app.json.mimetype = "application/json; charset=utf-8"
     app.json.sort_keys = False
+    # request.remote_addr is the client only as far as trusted proxies say so: X-Forwarded-*
+    # is read from exactly TRUSTED_PROXY_HOPS proxies, and ignored when it is 0.
     if app.config["TRUSTED_PROXY_HOPS"]:
         hops = app.config["TRUSTED_PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
@@ -43,6 +48,10 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
         smorest_api.register_blueprint(blueprint)
 
     init_metrics_endpoint(app)
+    init_rate_limits(app)
+    # flask-cors reads the CORS_* settings itself; only the API is shared with other origins.
+    CORS(app, resources={r"/api/*": {}})
+    init_security_headers(app)
     init_request_id(app)
     connect_receivers(app)
     register_commands(app)
@@ -52,3 +61,6 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 def _check_config(app: Flask) -> None:
     if app.config["APP_ENV"] == "production" and not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production)")
+    if "*" in app.config["CORS_ORIGINS"] and app.config["CORS_SUPPORTS_CREDENTIALS"]:
+        # flask-cors would echo any origin with credentials allowed: every site could act as the user.
+        raise RuntimeError("CORS_ORIGINS must list origins, not '*': session cookies are sent cross-origin")

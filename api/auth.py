@@ -44,11 +44,12 @@ def _load_current_user() -> dict | None:
 
 
 def _touch_session() -> None:
-    """Refresh lastSeenAt, and with it the session's expiry, at most once per interval."""
+    """Refresh lastSeenAt (and where from), and with it the session's expiry, at most once per
+    interval: in between, requests read the session without writing to Redis."""
     now = time.time()
     interval = current_app.config["SESSION_TOUCH_INTERVAL"].total_seconds()
     if now - session.get("last_seen_at", 0) >= interval:
-        session["last_seen_at"] = now
+        session.update(last_seen_at=now, ip=client_ip())
 
 
 def login_required(view):
@@ -90,9 +91,7 @@ def start_session(user: dict, *, remember: bool = True) -> str:
         # The browser's previous session ends here: one cookie jar holds one session.
         session_registry.revoke_session(session["user_id"], session.sid)
     session.clear()
-    session.sid = interface.new_session_id()
-    session.from_header = False
-    session.credential_rejected = False
+    session.restart(interface.new_session_id())
     session.permanent = remember
     now = time.time()
     session.update(

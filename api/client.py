@@ -1,12 +1,17 @@
-"""Facts about the calling client, for session metadata and the activity log."""
+"""Facts about the calling client, for session metadata, the activity log and the access log.
 
-from flask import request
+Outside a request (an admin command sending a signal) there is no client: both are None.
+"""
+
+from flask import has_request_context, request
 
 
 def client_ip() -> str | None:
     """The client's address; behind proxies, as ProxyFix resolved it from TRUSTED_PROXY_HOPS."""
-    return request.remote_addr
+    return request.remote_addr if has_request_context() else None
 
 
-def client_user_agent() -> str:
+def client_user_agent() -> str | None:
+    if not has_request_context():
+        return None
     return (request.user_agent.string or "")[:512]

@@ -106,6 +106,9 @@ def http_exception_response(error: HTTPException):
     if not field_messages and not general:
         general.append(_default_message(error))
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    if error.response is not None:  # a prepared response (Flask-Limiter's 429) lends its headers
+        headers.update((k, v) for k, v in error.response.headers.items()
+                       if k.lower() not in ("content-type", "content-length"))
     headers.update(data.get("headers") or {})
     return error_body(field_messages, general), error.code, headers
 
@@ -125,6 +128,8 @@ def _default_message(error: HTTPException) -> str:
         return "Method not allowed."
     if error.code == 413:
         return f"The request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes."
+    if error.code == 429:  # Flask-Limiter puts the breached rule's message in the description
+        return error.description
     if error.code == 500:
         return "Internal server error."
     return f"{HTTPStatus(error.code).phrase}."

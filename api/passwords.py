@@ -15,6 +15,9 @@ def _hasher() -> PasswordHasher:
             parallelism=config["ARGON2_PARALLELISM"],
             type=Type.ID,
         )
+        # Made with the hasher, so it costs what a real hash costs, and made now, so that the
+        # first unknown email does not pay for making it (which would tell it apart).
+        current_app.extensions["password_dummy_hash"] = hasher.hash("not-a-real-password")
         current_app.extensions["password_hasher"] = hasher
     return hasher
 
@@ -37,7 +40,5 @@ def needs_rehash(password_hash: str) -> bool:
 
 def burn_equal_time(password: str) -> None:
     """Verify against a dummy hash, so an unknown email costs as much as a wrong password."""
-    dummy = current_app.extensions.get("password_dummy_hash")
-    if dummy is None:
-        dummy = current_app.extensions["password_dummy_hash"] = hash_password("not-a-real-password")
-    verify_password(dummy, password)
+    _hasher()  # makes the dummy hash along with the hasher
+    verify_password(current_app.extensions["password_dummy_hash"], password)

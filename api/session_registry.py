@@ -1,7 +1,8 @@
 """A user's live sessions, found through the per-user index kept by api/sessions.py.
 
 The index is a sorted set of session ids scored by expiry time: expired ids are trimmed by
-score, and ids whose session key is gone (revoked elsewhere) are dropped when listed.
+score before every read, and ids whose session key is gone (revoked elsewhere) are dropped
+when listed. Nothing here scans the keyspace.
 """
 
 import itertools
@@ -25,13 +26,22 @@ def _client():
     return current_app.session_interface.client
 
 
+def _live_session_ids(user_id: int) -> list[str]:
+    """The ids in the user's index that have not expired (expired ones are removed on the way)."""
+    client, index = _client(), _index_key(user_id)
+    pipe = client.pipeline(transaction=False)
+    pipe.zremrangebyscore(index, "-inf", time.time())
+    pipe.zrange(index, 0, -1)
+    _, sids = pipe.execute()
+    return [sid.decode() for sid in sids]
+
+
 def list_sessions(user_id: int) -> list[dict]:
     """The user's live sessions, newest first: their data plus `sid` and `public_id`."""
-    client, index = _client(), _index_key(user_id)
-    client.zremrangebyscore(index, "-inf", time.time())
-    sids = [sid.decode() for sid in client.zrange(index, 0, -1)]
+    sids = _live_session_ids(user_id)
     if not sids:
         return []
+    client = _client()
     payloads = client.mget([_store_key(sid) for sid in sids])
     decode = current_app.session_interface.serializer.decode
     sessions, gone = [], []
@@ -42,9 +52,18 @@ def list_sessions(user_id: int) -> list[dict]:
         data = decode(payload)
         sessions.append({**data, "sid": sid, "public_id": public_session_id(sid)})
     if gone:
-        client.zrem(index, *gone)
+        client.zrem(_index_key(user_id), *gone)
     sessions.sort(key=lambda data: data.get("created_at", 0), reverse=True)
     return sessions
+
+
+def find_session_id(user_id: int, public_id: str) -> str | None:
+    """The token of the user's live session shown as `public_id`, or None (also for anyone
+    else's session: only this user's index is searched)."""
+    for sid in _live_session_ids(user_id):
+        if public_session_id(sid) == public_id:
+            return sid
+    return None
 
 
 def revoke_session(user_id: int, sid: str) -> None:
@@ -56,16 +75,18 @@ def revoke_session(user_id: int, sid: str) -> None:
 
 
 def revoke_sessions_except(user_id: int, keep_sid: str | None) -> list[str]:
-    """End every session of the user but `keep_sid` (None: all); returns the public ids ended."""
-    client, index = _client(), _index_key(user_id)
-    sids = [sid.decode() for sid in client.zrange(index, 0, -1)]
-    doomed = [sid for sid in sids if sid != keep_sid]
-    if doomed:
-        pipe = client.pipeline(transaction=False)
-        pipe.delete(*[_store_key(sid) for sid in doomed])
-        pipe.zrem(index, *doomed)
-        pipe.execute()
-    return [public_session_id(sid) for sid in doomed]
+    """End every live session of the user but `keep_sid` (None: all); returns the public ids
+    of the sessions that were still alive and are now ended."""
+    doomed = [sid for sid in _live_session_ids(user_id) if sid != keep_sid]
+    if not doomed:
+        return []
+    pipe = _client().pipeline(transaction=False)
+    for sid in doomed:
+        pipe.delete(_store_key(sid))
+    pipe.zrem(_index_key(user_id), *doomed)
+    deleted = pipe.execute()[:-1]
+    # An index entry whose key was already gone (revoked by a racing request) ended nothing here.
+    return [public_session_id(sid) for sid, existed in zip(doomed, deleted) if existed]
 
 
 def purge_expired_session_ids() -> tuple[int, int]:

@@ -8,7 +8,9 @@ app-wide lifetime. Our interface extends it in four ways:
   `api.auth` can answer 401 or 503 instead of silently treating the caller as anonymous;
 - a session's lifetime is its own: the long one, or the short one for `remember: false`;
 - every write also lists the session in its user's index (a sorted set scored by expiry),
-  so a user's sessions are listed and revoked without scanning the keyspace.
+  so a user's sessions are listed and revoked without scanning the keyspace;
+- a session loaded from Redis is only ever updated, never recreated: a request still in
+  flight when its session is revoked cannot bring it back by saving it afterwards.
 """
 
 import hashlib
@@ -29,6 +31,14 @@ class ConduitSession(RedisSession):
         self.credential_rejected = False  # ... and it names no live session
         self.store_error: Exception | None = None  # Redis could not be asked
         self.from_header = False  # found through Authorization, so never answered with a cookie
+        self.stored = False  # loaded from Redis: saving may update it but never recreate it
+
+    def restart(self, sid: str) -> None:
+        """Continue as a brand-new session under `sid` (login): nothing presented is kept."""
+        self.sid = sid
+        self.from_header = False
+        self.credential_rejected = False
+        self.stored = False
 
     @property
     def public_id(self) -> str:
@@ -64,6 +74,7 @@ class ConduitSessionInterface(RedisSessionInterface):
         session = self.session_class(data, sid=sid)
         session.credential_presented = True
         session.from_header = from_header
+        session.stored = True
         return session
 
     def _new_session(self, *, presented: bool = False, from_header: bool = False) -> ConduitSession:
@@ -102,15 +113,20 @@ class ConduitSessionInterface(RedisSessionInterface):
         expires_at = time.time() + ttl
         session["expires_at"] = expires_at
         payload = self.serializer.encode(session)
+        # XX (only if it still exists) for a session that was loaded: if it was revoked while
+        # this request ran, it stays revoked.
+        if not self.client.set(store_id, payload, ex=ttl, xx=session.stored):
+            return
         user_id = session.get("user_id")
-        # No MULTI: the session key is the truth and the index only points at it, so a crash
-        # between the two writes leaves at worst an index entry that listing drops later.
+        if user_id is None:
+            return
+        # No MULTI: the session key is the truth and the index only points at it, so a revocation
+        # or crash between the two writes leaves at worst an index entry that listing drops later.
+        index = user_sessions_key(self.app.config["REDIS_KEY_PREFIX"], user_id)
         pipe = self.client.pipeline(transaction=False)
-        pipe.set(store_id, payload, ex=ttl)
-        if user_id is not None:
-            index = user_sessions_key(self.app.config["REDIS_KEY_PREFIX"], user_id)
-            pipe.zadd(index, {session.sid: expires_at})
-            pipe.expire(index, int(self.app.permanent_session_lifetime.total_seconds()) + 60)
+        pipe.zadd(index, {session.sid: expires_at})
+        # The index outlives the longest session it can list.
+        pipe.expire(index, int(self.app.permanent_session_lifetime.total_seconds()) + 60)
         pipe.execute()
 
 

@@ -5,16 +5,24 @@ with the Flask app as sender and keyword arguments documented beside it.
 """
 
 from blinker import Namespace
+from flask import Flask, current_app
 
 conduit_signals = Namespace()
+
+
+def current_sender() -> Flask:
+    """The sender of every signal: the running app itself (receivers connect per app)."""
+    return current_app._get_current_object()
+
 
 # --- accounts: user (dict row), plus the request's ip and user_agent where useful
 user_registered = conduit_signals.signal("user-registered")  # user
 user_logged_in = conduit_signals.signal("user-logged-in")  # user
 user_login_failed = conduit_signals.signal("user-login-failed")  # email, user (None when unknown)
 user_logged_out = conduit_signals.signal("user-logged-out")  # user
-password_changed = conduit_signals.signal("password-changed")  # user
-session_revoked = conduit_signals.signal("session-revoked")  # user, session_id
+password_changed = conduit_signals.signal("password-changed")  # user (its other sessions are ended)
+# user, session_ids: public ids of the sessions ended by the user (one signal per request)
+session_revoked = conduit_signals.signal("session-revoked")
 
 # --- operations
 dependency_failed = conduit_signals.signal("dependency-failed")  # dependency ("mysql" or "redis"), error (or None)

@@ -61,6 +61,44 @@ class Config:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
     SESSION_COOKIE_SAMESITE = env_str("SESSION_COOKIE_SAMESITE", "Lax")
 
+    # --- rate limits (Flask-Limiter, stored in Redis under REDIS_KEY_PREFIX + "ratelimit")
+    # Off switch for every limit (the test suite turns them on per test).
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    # Failed logins per account (however its email is spelled) and client IP; successes are free.
+    RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "10 per 15 minutes")
+    # Registration attempts per client IP, successful or not (also slows email enumeration).
+    RATELIMIT_REGISTER = env_str("RATELIMIT_REGISTER", "100 per hour")
+    # A moving window: no burst of twice the limit across a window boundary.
+    RATELIMIT_STRATEGY = "moving-window"
+    # Redis down: count in this worker's memory until it answers again (rechecked with backoff),
+    # and never turn a storage error into a 500: the request goes on, and the session store
+    # answers 503 if Redis is really gone.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+
+    # --- CORS (flask-cors reads these CORS_* settings itself); applies to /api/*
+    # Browser origins allowed to call the API, with credentials (cookies); comma-separated.
+    # Never "*": create_app refuses it, as any site could then act with the user's cookie.
+    CORS_ORIGINS = env_list("CORS_ORIGINS", [
+        "http://localhost:3000", "http://127.0.0.1:3000",
+        "http://localhost:4200", "http://127.0.0.1:4200",
+        "http://localhost:5173", "http://127.0.0.1:5173",
+        "http://localhost:8080", "http://127.0.0.1:8080",
+    ])
+    CORS_SUPPORTS_CREDENTIALS = True
+    CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "X-Request-ID"]
+    CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
+    # CORS headers only for requests that send an Origin (browsers), not for curl and SDKs.
+    CORS_ALWAYS_SEND = False
+    # Seconds a browser may cache a preflight answer.
+    CORS_MAX_AGE = env_int("CORS_MAX_AGE", 600)
+
+    # --- response security headers (api/security_headers.py)
+    # The policy of every JSON response: it loads nothing and may not be framed. HTML pages
+    # (Swagger UI) get theirs through api.security_headers.set_page_policy().
+    CONTENT_SECURITY_POLICY = env_str("CONTENT_SECURITY_POLICY", "default-src 'none'; frame-ancestors 'none'")
+    REFERRER_POLICY = env_str("REFERRER_POLICY", "no-referrer")
+
     # --- password hashing (argon2id); OWASP's minimum is m=19 MiB, t=2, p=1
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
     ARGON2_MEMORY_COST = env_int("ARGON2_MEMORY_COST", 19456)
@@ -93,6 +131,8 @@ class DevelopmentConfig(Config):
 class TestConfig(Config):
     APP_ENV = "test"
     TESTING = True
+    # Tests register many users from one address; rate-limit tests turn this on in their own app.
+    RATELIMIT_ENABLED = False
 
 
 class ProductionConfig(Config):

@@ -24,5 +24,7 @@ def register(client, *, username: str | None = None, email: str | None = None,
     return response.get_json()["user"]
 
 
-def login(client, email: str, password: str = DEFAULT_PASSWORD, **extra):
-    return client.post("/api/users/login", json={"user": {"email": email, "password": password, **extra}})
+def login(client, email: str, password: str = DEFAULT_PASSWORD, *, headers: dict | None = None, **extra):
+    """POST /api/users/login; `extra` goes into the user object (e.g. remember=False)."""
+    return client.post("/api/users/login", headers=headers,
+                       json={"user": {"email": email, "password": password, **extra}})

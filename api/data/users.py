@@ -1,5 +1,6 @@
 """Users: the SQL of accounts."""
 
+import hashlib
 from contextlib import contextmanager
 
 import pymysql
@@ -82,3 +83,17 @@ def disable_user(user_id: int) -> bool:
     return db.execute(
         "UPDATE users SET disabled_at = UTC_TIMESTAMP(3) WHERE id = %s AND disabled_at IS NULL", (user_id,)
     ).rowcount == 1
+
+
+# MariaDB's weight of a space in utf8mb4_unicode_ci: PAD SPACE collations ignore trailing ones.
+_SPACE_WEIGHT = b"\x02\x09"
+
+
+def email_comparison_key(email: str) -> str:
+    """A digest of `email` as the users table compares emails, so that every spelling of one
+    address (case, accents, ignorable characters, trailing spaces) gives the same key."""
+    # The collation must be the one of users.email (see migrations/0001.initial-schema.sql).
+    weight = db.fetch_one("SELECT WEIGHT_STRING(%s COLLATE utf8mb4_unicode_ci) AS weight", (email,))["weight"]
+    while weight.endswith(_SPACE_WEIGHT):
+        weight = weight[: -len(_SPACE_WEIGHT)]
+    return hashlib.sha256(weight).hexdigest()

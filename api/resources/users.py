@@ -1,11 +1,12 @@
 """Accounts: register, log in, log out, read and update the current user."""
 
-from flask import current_app, session
+from flask import session
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api import session_registry
 from api.auth import current_token, current_user, end_current_session, login_required, start_session
+from api.db import db
 from api.data.users import (
     DuplicateUserError,
     fetch_user_by_email,
@@ -16,7 +17,15 @@ from api.data.users import (
 )
 from api.errors import abort
 from api.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
-from api.signals import password_changed, user_logged_in, user_logged_out, user_login_failed, user_registered
+from api.rate_limits import LOGIN_FAILURES, REGISTRATIONS, rate_limited
+from api.signals import (
+    current_sender,
+    password_changed,
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+    user_registered,
+)
 from schemas.users import (
     LoginUserRequestSchema,
     NewUserRequestSchema,
@@ -33,57 +42,62 @@ def user_envelope(user: dict) -> dict:
     return {"user": {**user, "token": current_token()}}
 
 
-def _sender():
-    return current_app._get_current_object()
-
-
 @blp.route("/users")
 class Users(MethodView):
+    @rate_limited(REGISTRATIONS)
     @blp.arguments(NewUserRequestSchema)
     @blp.response(201, UserResponseSchema)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many registrations from this address.")
     @blp.doc(operationId="CreateUser", security=[])
     def post(self, payload):
         """Register a new user
 
         Creates the account and logs it in: the response carries the session token, and the
-        session cookie is set.
+        session cookie is set. Attempts per client address are rate-limited.
         """
         fields = payload["user"]
-        try:
-            user_id = insert_user(fields["email"], fields["username"], hash_password(fields["password"]))
-        except DuplicateUserError as error:
-            abort(422, "has already been taken", field=error.field)
-        user = fetch_user_by_id(user_id)
+        password_hash = hash_password(fields["password"])
+        # The account and its "registered" event (written by a receiver) exist together or not at all.
+        with db.transaction():
+            try:
+                user_id = insert_user(fields["email"], fields["username"], password_hash)
+            except DuplicateUserError as error:
+                abort(422, "has already been taken", field=error.field)
+            user = fetch_user_by_id(user_id)
+            user_registered.send(current_sender(), user=user)
         start_session(user)
-        user_registered.send(_sender(), user=user)
         return user_envelope(user)
 
 
 @blp.route("/users/login")
 class Login(MethodView):
+    @rate_limited(LOGIN_FAILURES)
     @blp.arguments(LoginUserRequestSchema)
     @blp.response(200, UserResponseSchema)
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS",
+                      description="Too many failed logins for this account from this address.")
     @blp.doc(operationId="Login", security=[])
     def post(self, payload):
         """Log in
 
         Starts a fresh session (a new token, never the one sent). `remember: false` gives a
         browser-session cookie and the short server-side lifetime. An unknown email and a wrong
-        password get the same 401.
+        password get the same 401, after the same work. Failed attempts per account and client
+        address are rate-limited.
         """
         credentials = payload["user"]
         user = fetch_user_by_email(credentials["email"])
         if user is None:
             burn_equal_time(credentials["password"])
-            user_login_failed.send(_sender(), email=credentials["email"], user=None)
+            user_login_failed.send(current_sender(), email=credentials["email"], user=None)
             abort(401, INVALID_CREDENTIALS)
         if not verify_password(user["password_hash"], credentials["password"]) or user["disabled_at"]:
-            user_login_failed.send(_sender(), email=credentials["email"], user=user)
+            user_login_failed.send(current_sender(), email=credentials["email"], user=user)
             abort(401, INVALID_CREDENTIALS)
         if needs_rehash(user["password_hash"]):
             update_password_hash(user["id"], hash_password(credentials["password"]))
         start_session(user, remember=credentials["remember"])
-        user_logged_in.send(_sender(), user=user)
+        user_logged_in.send(current_sender(), user=user)
         return user_envelope(user)
 
 
@@ -99,7 +113,7 @@ class Logout(MethodView):
         """
         user = current_user()
         end_current_session()
-        user_logged_out.send(_sender(), user=user)
+        user_logged_out.send(current_sender(), user=user)
 
 
 @blp.route("/user")
@@ -126,12 +140,15 @@ class CurrentUser(MethodView):
         new_password = changes.pop("password", None)
         if new_password is not None:
             changes["password_hash"] = hash_password(new_password)
-        try:
-            update_user(user["id"], changes)
-        except DuplicateUserError as error:
-            abort(422, "has already been taken", field=error.field)
-        user = fetch_user_by_id(user["id"])
-        if new_password is not None:
-            session_registry.revoke_sessions_except(user["id"], keep_sid=session.sid)
-            password_changed.send(_sender(), user=user)
+        # The new password, the end of the other sessions and the "password_changed" event go
+        # together: if Redis cannot revoke, the password stays as it was (503, try again).
+        with db.transaction():
+            try:
+                update_user(user["id"], changes)
+            except DuplicateUserError as error:
+                abort(422, "has already been taken", field=error.field)
+            user = fetch_user_by_id(user["id"])
+            if new_password is not None:
+                session_registry.revoke_sessions_except(user["id"], keep_sid=session.sid)
+                password_changed.send(current_sender(), user=user)
         return user_envelope(user)

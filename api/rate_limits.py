@@ -1,0 +1,116 @@
+"""Rate limits on the account endpoints, with Flask-Limiter and its Redis storage.
+
+- LOGIN_FAILURES: failed logins per account and client IP (`RATELIMIT_LOGIN`). Only 401
+  answers count, so someone who types the right password is never slowed down; the account
+  is the email as the database compares it, so re-spelling an address buys no extra tries.
+- REGISTRATIONS: registration attempts per client IP (`RATELIMIT_REGISTER`).
+
+Over a limit the view is not run: Flask-Limiter raises a 429 that leaves through our error
+handler, carrying Retry-After from `_retry_after`, its breach hook. Counters live in
+Redis under REDIS_KEY_PREFIX + "ratelimit:", through the app's own Redis connection pool.
+What happens when Redis is down is set by RATELIMIT_IN_MEMORY_FALLBACK_ENABLED and
+RATELIMIT_SWALLOW_ERRORS (see settings): never a 500.
+
+Flask-Limiter keeps its storage and its on/off switch on the Limiter object, while the test
+suite builds many apps with different settings in one process. So every app gets a Limiter of
+its own, and `@rate_limited(RULE)` runs the decorated view through the calling app's limiter.
+"""
+
+import math
+import time
+from dataclasses import dataclass
+from functools import wraps
+from typing import Callable
+
+from flask import Flask, Response, current_app, request
+from flask_limiter import Limiter, RequestLimit
+from flask_limiter.util import get_remote_address
+
+from api.data.users import email_comparison_key
+from api.errors import DEPENDENCY_ERRORS
+
+# Longer than any valid email: a longer one is a 422, which no limit counts anyway.
+_EMAIL_KEY_MAX_LENGTH = 320
+
+
+@dataclass(frozen=True)
+class RateLimitRule:
+    setting: str  # the app setting that holds the limit, e.g. "10 per 15 minutes"
+    key: Callable[[], str]  # who is counted
+    message: str  # the 429's error message
+    counts: Callable[[Response], bool] | None = None  # which answers count (None: every request)
+
+
+def _login_account_and_ip() -> str:
+    body = request.get_json(silent=True)
+    credentials = body.get("user") if isinstance(body, dict) else None
+    email = credentials.get("email") if isinstance(credentials, dict) else None
+    account = ""
+    if isinstance(email, str):
+        try:
+            account = email_comparison_key(email[:_EMAIL_KEY_MAX_LENGTH])
+        except DEPENDENCY_ERRORS:  # MySQL is down: the login answers 503, which counts for nothing
+            account = email.lower()
+    return f"{account}|{get_remote_address()}"
+
+
+LOGIN_FAILURES = RateLimitRule(
+    setting="RATELIMIT_LOGIN",
+    key=_login_account_and_ip,
+    message="Too many failed logins for this account from your address. Retry after the time in Retry-After.",
+    counts=lambda response: response.status_code == 401,
+)
+REGISTRATIONS = RateLimitRule(
+    setting="RATELIMIT_REGISTER",
+    key=get_remote_address,
+    message="Too many registrations from your address. Retry after the time in Retry-After.",
+)
+
+def _retry_after(breached: RequestLimit) -> Response:
+    """Flask-Limiter's breach hook: the 429 it raises carries this response, whose headers our
+    error handler keeps. Retry-After is when the window frees the next slot."""
+    seconds = max(1, math.ceil(breached.window.reset_time - time.time()))
+    return Response(status=429, headers={"Retry-After": str(seconds)})
+
+
+# (rule, undecorated view, decorated view) for every @rate_limited view, filled at import time.
+_LIMITED_VIEWS: list[tuple[RateLimitRule, Callable, Callable]] = []
+
+
+def rate_limited(rule: RateLimitRule):
+    """Subject the view to `rule`. Put it above @blp.arguments, so malformed requests count too."""
+
+    def decorate(view):
+        @wraps(view)
+        def limited_view(*args, **kwargs):
+            guarded_view = current_app.extensions["rate_limited_views"].get(limited_view, view)
+            return guarded_view(*args, **kwargs)
+
+        _LIMITED_VIEWS.append((rule, view, limited_view))
+        return limited_view
+
+    return decorate
+
+
+def init_rate_limits(app: Flask) -> None:
+    """Give the app its own Limiter and its own guarded copy of every @rate_limited view."""
+    guarded_views = {}
+    if app.config["RATELIMIT_ENABLED"]:
+        limiter = Limiter(
+            key_func=get_remote_address,
+            app=app,
+            on_breach=_retry_after,
+            storage_uri=app.config["REDIS_URL"],
+            storage_options={
+                "connection_pool": app.extensions["redis"].connection_pool,
+                "key_prefix": app.config["REDIS_KEY_PREFIX"] + "ratelimit",
+            },
+        )
+        for rule, view, limited_view in _LIMITED_VIEWS:
+            guarded_views[limited_view] = limiter.limit(
+                lambda setting=rule.setting: current_app.config[setting],
+                key_func=rule.key,
+                deduct_when=rule.counts,
+                error_message=rule.message,
+            )(view)
+    app.extensions["rate_limited_views"] = guarded_views

@@ -1,0 +1,32 @@
+"""The caller's security activity log."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import current_user, login_required
+from api.data.account_events import count_account_events, fetch_account_events_page
+from schemas.activity import ActivityResponseSchema
+from schemas.pagination import PaginationQuerySchema
+
+blp = Blueprint("activity", __name__, url_prefix="/api",
+                description="The caller's security events: logins, failed logins, password changes, revoked sessions.")
+
+
+@blp.route("/user/activity")
+class Activity(MethodView):
+    @login_required
+    @blp.arguments(PaginationQuerySchema, location="query")
+    @blp.response(200, ActivityResponseSchema)
+    @blp.doc(operationId="ListActivity")
+    def get(self, page):
+        """List the caller's security events
+
+        Newest first: registered, login, login_failed (someone tried this account's email
+        with a wrong password), logout, password_changed, session_revoked; each with the time,
+        IP and user agent of the request that caused it.
+        """
+        user_id = current_user()["id"]
+        return {
+            "events": fetch_account_events_page(user_id, page["limit"], page["offset"]),
+            "eventsCount": count_account_events(user_id),
+        }

@@ -1,0 +1,68 @@
+"""The caller's login sessions: list them, end one, end all the others."""
+
+from flask import session
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api import session_registry
+from api.auth import current_user, end_current_session, login_required
+from api.errors import abort
+from api.signals import current_sender, session_revoked
+from schemas.sessions import SessionsResponseSchema
+
+blp = Blueprint("sessions", __name__, url_prefix="/api",
+                description="The caller's sessions: every login, where it was used, and ending it remotely.")
+
+
+@blp.route("/user/sessions")
+class Sessions(MethodView):
+    @login_required
+    @blp.response(200, SessionsResponseSchema)
+    @blp.doc(operationId="ListSessions")
+    def get(self):
+        """List the caller's sessions
+
+        Every live session of the caller, newest first. `id` is a public id, useless as a
+        token; `current` marks the session this request came with.
+        """
+        sessions = session_registry.list_sessions(current_user()["id"])
+        for item in sessions:
+            item["current"] = item["sid"] == session.sid
+        return {"sessions": sessions}
+
+    @login_required
+    @blp.response(204)
+    @blp.doc(operationId="RevokeOtherSessions")
+    def delete(self):
+        """End every other session
+
+        Logs the caller out everywhere but here: the other sessions' tokens and cookies are
+        refused from their next request on.
+        """
+        user = current_user()
+        ended = session_registry.revoke_sessions_except(user["id"], keep_sid=session.sid)
+        if ended:
+            session_revoked.send(current_sender(), user=user, session_ids=ended)
+
+
+@blp.route("/user/sessions/<session_id>")
+class SessionById(MethodView):
+    @login_required
+    @blp.response(204)
+    @blp.alt_response(404, response="NOT_FOUND", description="The caller has no live session with this id.")
+    @blp.doc(operationId="RevokeSession")
+    def delete(self, session_id):
+        """End one session
+
+        Ends one of the caller's own sessions (its token dies at once); the current one too,
+        which is then a logout. Any other id, including another user's session, is a 404.
+        """
+        user = current_user()
+        sid = session_registry.find_session_id(user["id"], session_id)
+        if sid is None:
+            abort(404, "The caller has no live session with this id.")
+        if sid == session.sid:
+            end_current_session()
+        else:
+            session_registry.revoke_session(user["id"], sid)
+        session_revoked.send(current_sender(), user=user, session_ids=[session_id])

@@ -1,0 +1,18 @@
+"""The caller's security events (GET /api/user/activity)."""
+
+from marshmallow import fields
+
+from api.data.account_events import EVENT_TYPES
+from schemas.base import BaseSchema, Timestamp
+
+
+class AccountEventSchema(BaseSchema):
+    type = fields.String(required=True, metadata={"enum": list(EVENT_TYPES)})
+    createdAt = Timestamp(required=True, attribute="created_at")
+    ip = fields.String(required=True, allow_none=True, metadata={"description": "Address of the request that caused it."})
+    userAgent = fields.String(required=True, allow_none=True, attribute="user_agent")
+
+
+class ActivityResponseSchema(BaseSchema):
+    events = fields.List(fields.Nested(AccountEventSchema), required=True)
+    eventsCount = fields.Integer(required=True, metadata={"description": "All events of the caller, not the page size."})

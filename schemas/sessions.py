@@ -1,0 +1,29 @@
+"""The caller's login sessions (GET /api/user/sessions)."""
+
+from marshmallow import fields
+
+from schemas.base import BaseSchema, Timestamp
+
+
+class SessionSchema(BaseSchema):
+    # Dumped from session_registry.list_sessions() items: session data plus `public_id`.
+    id = fields.String(
+        required=True, attribute="public_id",
+        metadata={"description": "Public id of the session, for DELETE /api/user/sessions/{id}. Not a token."},
+    )
+    createdAt = Timestamp(required=True, attribute="created_at", metadata={"description": "Login time."})
+    lastSeenAt = Timestamp(
+        required=True, attribute="last_seen_at",
+        metadata={"description": "Last authenticated request (refreshed at most once a minute)."},
+    )
+    expiresAt = Timestamp(
+        required=True, attribute="expires_at",
+        metadata={"description": "When the session ends unless used again (each refresh extends it)."},
+    )
+    userAgent = fields.String(required=True, allow_none=True, attribute="user_agent")
+    ip = fields.String(required=True, allow_none=True, metadata={"description": "Address it was last seen from."})
+    current = fields.Boolean(required=True, metadata={"description": "True for the session of this request."})
+
+
+class SessionsResponseSchema(BaseSchema):
+    sessions = fields.List(fields.Nested(SessionSchema), required=True)
