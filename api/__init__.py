@@ -10,13 +10,13 @@ from api.db import db
 from api.receivers import connect_receivers
 from api.redis_store import init_redis
 from api.request_id import init_request_id
-from api.resources import health, users
+from api.resources import articles, comments, favorites, health, profiles, tags, users
 from api.sessions import ConduitSessionExtension
 from api.smorest import ConduitApi, register_security_schemes
 from schemas.base import Timestamp
 from settings import Config, config_for_environment
 
-BLUEPRINTS = (users.blp, health.blp)
+BLUEPRINTS = (users.blp, health.blp, profiles.blp, articles.blp, favorites.blp, comments.blp, tags.blp)
 
 
 def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:

@@ -5,6 +5,7 @@ with the Flask app as sender and keyword arguments documented beside it.
 """
 
 from blinker import Namespace
+from flask import current_app
 
 conduit_signals = Namespace()
 
@@ -26,3 +27,8 @@ comment_created = conduit_signals.signal("comment-created")  # comment_id, artic
 comment_deleted = conduit_signals.signal("comment-deleted")  # comment_id, article_id
 profile_followed = conduit_signals.signal("profile-followed")  # follower, followee
 profile_unfollowed = conduit_signals.signal("profile-unfollowed")  # follower, followee
+
+
+def sender():
+    """The sender of every signal: the app itself (not its proxy), so receivers connected to it fire."""
+    return current_app._get_current_object()

@@ -1,0 +1,41 @@
+"""Favorites, with the exact favorites_count kept beside each article.
+
+Each change is one transaction that first locks the article row (SELECT ... FOR UPDATE).
+Without that lock, concurrent favoriters deadlock: the favorites insert takes a shared lock on
+the article through its foreign key, and each then waits for the others to update the count.
+The count moves only when a favorite row really appeared or disappeared, which is what makes
+repeats idempotent and the count exact under concurrency.
+"""
+
+from api.db import db
+
+LOCK_ARTICLE = "SELECT id FROM articles WHERE slug = %s FOR UPDATE"
+
+
+def add_favorite(user_id: int, slug: str) -> tuple[int | None, bool]:
+    """Favorite the article: (its id or None when unknown, whether anything changed)."""
+    with db.transaction():
+        article = db.fetch_one(LOCK_ARTICLE, (slug,))
+        if article is None:
+            return None, False
+        added = db.execute(
+            "INSERT IGNORE INTO favorites (user_id, article_id, created_at) VALUES (%s, %s, UTC_TIMESTAMP(3))",
+            (user_id, article["id"]),
+        ).rowcount == 1
+        if added:
+            db.execute("UPDATE articles SET favorites_count = favorites_count + 1 WHERE id = %s", (article["id"],))
+    return article["id"], added
+
+
+def remove_favorite(user_id: int, slug: str) -> tuple[int | None, bool]:
+    """Unfavorite the article: (its id or None when unknown, whether anything changed)."""
+    with db.transaction():
+        article = db.fetch_one(LOCK_ARTICLE, (slug,))
+        if article is None:
+            return None, False
+        removed = db.execute(
+            "DELETE FROM favorites WHERE user_id = %s AND article_id = %s", (user_id, article["id"])
+        ).rowcount == 1
+        if removed:
+            db.execute("UPDATE articles SET favorites_count = favorites_count - 1 WHERE id = %s", (article["id"],))
+    return article["id"], removed
