@@ -1,8 +1,8 @@
 """Articles: creation, updates, list filters, and the article as the API shows it."""
 
-from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import fields, pre_load, validate
 
-from schemas.base import BaseSchema, Timestamp
+from schemas.base import BaseSchema, ChangesSchema, Timestamp
 from schemas.pagination import PaginationQuerySchema
 from schemas.profiles import ProfileSchema
 
@@ -72,18 +72,13 @@ class NewArticleRequestSchema(BaseSchema):
     article = fields.Nested(NewArticleSchema, required=True)
 
 
-class UpdateArticleSchema(BaseSchema):
+class UpdateArticleSchema(ChangesSchema):
     """Any of the fields; a `tagList`, when sent, replaces the article's tags."""
 
     title = title_field()
     description = description_field()
     body = body_field()
     tagList = TagList(attribute="tags")
-
-    @validates_schema
-    def require_a_change(self, data, **kwargs):
-        if not data:
-            raise ValidationError("Send at least one of title, description, body, tagList.")
 
 
 class UpdateArticleRequestSchema(BaseSchema):

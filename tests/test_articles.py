@@ -186,3 +186,20 @@ def test_delete_removes_the_article_with_its_comments_and_favorites(api_client, 
     assert api_client.get(f"/api/articles/{article['slug']}/comments").status_code == 404
     favorites = api_client.get(f"/api/articles?favorited={reader['username']}").get_json()
     assert favorites == {"articles": [], "articlesCount": 0}
+
+
+def test_malformed_json_is_an_error_in_the_contract_format(api_client, author):
+    response = api_client.post("/api/articles", data='{"article": {', content_type="application/json",
+                               headers=auth_header(author["token"]))
+    assert response.status_code in (400, 422)
+    assert response.get_json()["errors"]["body"]
+
+
+def test_renaming_to_a_taken_title_gets_its_own_slug(api_client, author):
+    existing = create_article(api_client, author["token"])
+    article = create_article(api_client, author["token"])
+    response = api_client.put(f"/api/articles/{article['slug']}", json={"article": {"title": existing["title"]}},
+                              headers=auth_header(author["token"]))
+    renamed = response.get_json()["article"]
+    assert renamed["slug"].startswith(existing["slug"] + "-")
+    assert api_client.get(f"/api/articles/{existing['slug']}").get_json()["article"]["body"] == existing["body"]

@@ -94,3 +94,14 @@ def test_tags_and_anonymous_reads_work_without_redis(api_client, make_app, autho
     assert response.status_code == 200 and tag in response.get_json()["tags"]
     response = without_redis.get("/api/articles", query_string={"tag": tag})
     assert response.status_code == 200 and response.get_json()["articlesCount"] == 1
+
+
+def test_without_mysql_cached_tags_are_served_and_lists_are_503(api_client, make_app, author):
+    tag = unique("warm")
+    create_article(api_client, author["token"], tagList=[tag])
+    tags(api_client)
+    without_mysql = make_app(DATABASE_URL="mysql://root@127.0.0.1:1/conduit", DB_CONNECT_TIMEOUT=1).test_client()
+    response = without_mysql.get("/api/tags")
+    assert response.status_code == 200 and tag in response.get_json()["tags"]
+    response = without_mysql.get("/api/articles")
+    assert response.status_code == 503 and response.headers["Retry-After"]

@@ -9,33 +9,27 @@ repeats idempotent and the count exact under concurrency.
 
 from api.db import db
 
-LOCK_ARTICLE = "SELECT id FROM articles WHERE slug = %s FOR UPDATE"
-
 
 def add_favorite(user_id: int, slug: str) -> tuple[int | None, bool]:
     """Favorite the article: (its id or None when unknown, whether anything changed)."""
-    with db.transaction():
-        article = db.fetch_one(LOCK_ARTICLE, (slug,))
-        if article is None:
-            return None, False
-        added = db.execute(
-            "INSERT IGNORE INTO favorites (user_id, article_id, created_at) VALUES (%s, %s, UTC_TIMESTAMP(3))",
-            (user_id, article["id"]),
-        ).rowcount == 1
-        if added:
-            db.execute("UPDATE articles SET favorites_count = favorites_count + 1 WHERE id = %s", (article["id"],))
-    return article["id"], added
+    return _change_favorite(
+        user_id, slug, +1,
+        "INSERT IGNORE INTO favorites (user_id, article_id, created_at) VALUES (%s, %s, UTC_TIMESTAMP(3))",
+    )
 
 
 def remove_favorite(user_id: int, slug: str) -> tuple[int | None, bool]:
     """Unfavorite the article: (its id or None when unknown, whether anything changed)."""
+    return _change_favorite(user_id, slug, -1, "DELETE FROM favorites WHERE user_id = %s AND article_id = %s")
+
+
+def _change_favorite(user_id: int, slug: str, count_change: int, statement: str) -> tuple[int | None, bool]:
     with db.transaction():
-        article = db.fetch_one(LOCK_ARTICLE, (slug,))
+        article = db.fetch_one("SELECT id FROM articles WHERE slug = %s FOR UPDATE", (slug,))
         if article is None:
             return None, False
-        removed = db.execute(
-            "DELETE FROM favorites WHERE user_id = %s AND article_id = %s", (user_id, article["id"])
-        ).rowcount == 1
-        if removed:
-            db.execute("UPDATE articles SET favorites_count = favorites_count - 1 WHERE id = %s", (article["id"],))
-    return article["id"], removed
+        changed = db.execute(statement, (user_id, article["id"])).rowcount == 1
+        if changed:
+            db.execute("UPDATE articles SET favorites_count = favorites_count + %s WHERE id = %s",
+                       (count_change, article["id"]))
+    return article["id"], changed
