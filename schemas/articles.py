@@ -94,9 +94,9 @@ class ArticlePathSchema(BaseSchema):
 class ArticleListQuerySchema(PaginationQuerySchema):
     """Filters combine (AND); an empty value (`?tag=`) means no filter."""
 
-    tag = fields.String(allow_none=True, metadata={"description": "Only articles with this tag."})
-    author = fields.String(allow_none=True, metadata={"description": "Only articles by this username."})
-    favorited = fields.String(allow_none=True, metadata={"description": "Only articles favorited by this username."})
+    tag = fields.String(metadata={"description": "Only articles with this tag."})
+    author = fields.String(metadata={"description": "Only articles by this username."})
+    favorited = fields.String(metadata={"description": "Only articles favorited by this username."})
 
     @pre_load
     def drop_empty_filters(self, data, **kwargs):

@@ -36,5 +36,5 @@ class MultipleCommentsResponseSchema(BaseSchema):
 
 
 class CommentPathSchema(ArticlePathSchema):
-    id = fields.Integer(required=True, strict=False, validate=validate.Range(min=1, max=2**63 - 1),
+    id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1),
                         metadata={"description": "ID of the comment."})

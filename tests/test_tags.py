@@ -44,7 +44,8 @@ def test_new_article_tags_appear_at_once(api_client, author):
     tags(api_client)
     tag = unique("fresh")
     create_article(api_client, author["token"], tagList=[tag])
-    assert tag in tags(api_client)
+    response, queries = count_queries(api_client, "GET", "/api/tags")
+    assert tag in response.get_json()["tags"] and queries == 1  # refilled from MySQL
 
 
 def test_updated_tags_replace_the_old_ones_in_the_list(api_client, author):

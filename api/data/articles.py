@@ -61,8 +61,8 @@ def _fetch_article(condition: str, args: dict) -> dict | None:
     return None if row is None else complete_articles([row])[0]
 
 
-def fetch_article_owner(slug: str) -> dict | None:
-    """What permission checks need of an article: id, author_id, title; or None."""
+def find_article(slug: str) -> dict | None:
+    """An article's id, author_id and title (enough to check permissions or reach its comments), or None."""
     return db.fetch_one("SELECT id, author_id, title FROM articles WHERE slug = %s", (slug,))
 
 
@@ -82,7 +82,7 @@ def insert_article(author_id: int, fields: dict) -> int:
 
 
 def update_article(article: dict, changes: dict) -> None:
-    """Apply `changes` (title, description, body, tags) to `article` (from fetch_article_owner).
+    """Apply `changes` (title, description, body, tags) to `article` (from find_article).
 
     A new title gives a new slug; updated_at moves whatever changed.
     """

@@ -9,7 +9,7 @@ from api.data.articles import (
     delete_article,
     fetch_article_by_id,
     fetch_article_by_slug,
-    fetch_article_owner,
+    find_article,
     insert_article,
     update_article,
 )
@@ -42,7 +42,7 @@ def article_envelope(article: dict | None, slug: str) -> dict:
 
 def owned_article_or_error(slug: str) -> dict:
     """The article (id, author, title) if the caller wrote it: 404 when unknown, 403 when not theirs."""
-    article = fetch_article_owner(slug)
+    article = find_article(slug)
     if article is None:
         article_not_found(slug)
     if article["author_id"] != current_user()["id"]:

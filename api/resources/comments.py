@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from api.auth import current_user, current_user_id, login_optional, login_required
-from api.data.articles import fetch_article_owner
+from api.data.articles import find_article
 from api.data.comments import delete_comment, fetch_comment, fetch_comment_owner, fetch_comments, insert_comment
 from api.errors import abort
 from api.resources.articles import article_not_found
@@ -33,7 +33,7 @@ class Comments(MethodView):
 
         Newest first.
         """
-        article = fetch_article_owner(slug)
+        article = find_article(slug)
         if article is None:
             article_not_found(slug)
         return {"comments": fetch_comments(article["id"], current_user_id())}
