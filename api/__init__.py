@@ -11,7 +11,7 @@ from api.rate_limits import init_rate_limits
 from api.receivers import connect_receivers
 from api.redis_store import init_redis
 from api.request_id import init_request_id
-from api.resources import activity, health, sessions, users
+from api.resources import activity, articles, comments, favorites, health, profiles, sessions, tags, users
 from api.resources.metrics import init_metrics_endpoint
 from api.security_headers import init_security_headers
 from api.sessions import ConduitSessionExtension
@@ -19,7 +19,10 @@ from api.smorest import ConduitApi, register_security_schemes
 from schemas.base import Timestamp
 from settings import Config, config_for_environment
 
-BLUEPRINTS = (users.blp, sessions.blp, activity.blp, health.blp)
+BLUEPRINTS = (
+    users.blp, sessions.blp, activity.blp, profiles.blp, articles.blp, favorites.blp, comments.blp, tags.blp,
+    health.blp,
+)
 
 
 def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:

@@ -116,3 +116,9 @@ def end_current_session() -> None:
 
 def current_token() -> str:
     return session.sid
+
+
+def current_user_id() -> int | None:
+    """The calling user's id, None when anonymous: whose `following`/`favorited` flags to show."""
+    user = current_user()
+    return user["id"] if user else None

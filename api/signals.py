@@ -37,3 +37,4 @@ comment_created = conduit_signals.signal("comment-created")  # comment_id, artic
 comment_deleted = conduit_signals.signal("comment-deleted")  # comment_id, article_id
 profile_followed = conduit_signals.signal("profile-followed")  # follower, followee
 profile_unfollowed = conduit_signals.signal("profile-unfollowed")  # follower, followee
+

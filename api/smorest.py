@@ -42,3 +42,9 @@ def register_security_schemes(spec) -> None:
             "description": "The session cookie set by registration and login.",
         },
     )
+
+
+def path_arguments(blueprint: flask_smorest.Blueprint, schema):
+    """Validate the URL's variables with `schema` (422 when malformed) and pass the loaded values
+    to the view as keyword arguments, in place of Flask's raw strings."""
+    return blueprint.arguments(schema, location="path", as_kwargs=True)

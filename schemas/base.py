@@ -2,13 +2,22 @@
 
 from datetime import datetime, timezone
 
-from marshmallow import EXCLUDE, Schema, fields
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 
 
 class BaseSchema(Schema):
     class Meta:
         # RealWorld clients send extra keys (a user's token, an article's slug); ignore them.
         unknown = EXCLUDE
+
+
+class ChangesSchema(BaseSchema):
+    """A partial update (PUT /api/user, PUT /api/articles/{slug}): any of the fields, at least one."""
+
+    @validates_schema
+    def require_a_change(self, data, **kwargs):
+        if not data:
+            raise ValidationError(f"Send at least one of {', '.join(self.load_fields)}.")
 
 
 class Timestamp(fields.Field):

@@ -1,8 +1,8 @@
 """Accounts: registration, login, the current user and its updates."""
 
-from marshmallow import fields, validate, validates_schema, ValidationError
+from marshmallow import fields, validate
 
-from schemas.base import BaseSchema
+from schemas.base import BaseSchema, ChangesSchema
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 PASSWORD_MIN_LENGTH = 8
@@ -63,17 +63,12 @@ class LoginUserRequestSchema(BaseSchema):
     user = fields.Nested(LoginUserSchema, required=True)
 
 
-class UpdateUserSchema(BaseSchema):
+class UpdateUserSchema(ChangesSchema):
     email = email_field()
     username = username_field()
     password = password_field()
     bio = fields.String(allow_none=True, validate=validate.Length(max=2000))
     image = UrlOrEmpty(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2048))
-
-    @validates_schema
-    def require_a_change(self, data, **kwargs):
-        if not data:
-            raise ValidationError("Send at least one of email, username, password, bio, image.")
 
 
 class UpdateUserRequestSchema(BaseSchema):

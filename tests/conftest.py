@@ -67,5 +67,12 @@ def client(app):
 
 
 @pytest.fixture
+def api_client(app):
+    """A client without a cookie jar, like RealWorld clients: each user is only its token, so
+    registering a second user does not end the first one's session (as one browser would)."""
+    return app.test_client(use_cookies=False)
+
+
+@pytest.fixture
 def redis_client(app):
     return app.extensions["redis"]

@@ -1,0 +1,72 @@
+"""Pages of articles: the global list with its filters, and the feed.
+
+A page costs three queries whatever its size: the page (a deferred join: the filtered ids are
+found on indexes first, then only those rows get their author and the viewer's flags), the tag
+lists of its articles, and the total count. Every filter is a join on an indexed key that
+matches at most one row per article, so filters combine (AND) without DISTINCT:
+
+- tag:       tags.name (unique) -> article_tags PK (tag_id, article_id) -> articles PK
+- author:    users.username (unique) -> articles (author_id, id), already newest first
+- favorited: users.username (unique) -> favorites PK (user_id, article_id) -> articles PK
+- feed:      follows PK (follower_id, followee_id) -> articles (author_id, id)
+
+An unknown tag or username matches nothing: an empty page and a count of 0, not a 404.
+The unfiltered list walks the primary key backwards and stops after the page. The feed sorts
+the articles of the followed authors, so its cost grows with what they wrote, not with the table.
+"""
+
+from dataclasses import asdict, dataclass
+
+from api.data.articles import complete_articles, select_articles
+from api.db import db
+
+FILTER_JOINS = {
+    "tag": " JOIN article_tags tag_link ON tag_link.article_id = article.id"
+           " JOIN tags tag_filter ON tag_filter.id = tag_link.tag_id AND tag_filter.name = %(tag)s",
+    "author": " JOIN users author_filter ON author_filter.id = article.author_id"
+              " AND author_filter.username = %(author)s",
+    "favorited": " JOIN favorites favorite_filter ON favorite_filter.article_id = article.id"
+                 " JOIN users favoriter ON favoriter.id = favorite_filter.user_id"
+                 " AND favoriter.username = %(favorited)s",
+    "followed_by": " JOIN follows feed_follow ON feed_follow.followee_id = article.author_id"
+                   " AND feed_follow.follower_id = %(followed_by)s",
+}
+
+
+@dataclass(frozen=True)
+class ArticleFilters:
+    """Which articles a page shows; None means "any". `followed_by` (a user id) makes the feed."""
+
+    tag: str | None = None
+    author: str | None = None
+    favorited: str | None = None
+    followed_by: int | None = None
+
+    def joins(self) -> str:
+        return "".join(FILTER_JOINS[name] for name, value in asdict(self).items() if value is not None)
+
+
+def article_page_sql(filters: ArticleFilters) -> str:
+    """The page query: newest first, LIMIT %(limit)s OFFSET %(offset)s, as %(viewer_id)s sees it."""
+    page_ids = (f"SELECT article.id FROM articles article{filters.joins()}"
+                " ORDER BY article.id DESC LIMIT %(limit)s OFFSET %(offset)s")
+    source = f"({page_ids}) page JOIN articles article ON article.id = page.id"
+    return select_articles(source, with_body=False) + " ORDER BY article.id DESC"
+
+
+def article_count_sql(filters: ArticleFilters) -> str:
+    """How many articles match the filters in all."""
+    return f"SELECT COUNT(*) AS count FROM articles article{filters.joins()}"
+
+
+def query_args(filters: ArticleFilters, *, viewer_id: int | None, limit: int, offset: int) -> dict:
+    """The arguments of both queries."""
+    return {**asdict(filters), "viewer_id": viewer_id, "limit": limit, "offset": offset}
+
+
+def fetch_article_page(filters: ArticleFilters, *, viewer_id: int | None, limit: int, offset: int) -> dict:
+    """One page of articles (no bodies) and the total count: three queries, two when empty."""
+    args = query_args(filters, viewer_id=viewer_id, limit=limit, offset=offset)
+    articles = complete_articles(db.fetch_all(article_page_sql(filters), args))
+    count = db.fetch_one(article_count_sql(filters), args)["count"]
+    return {"articles": articles, "articles_count": count}

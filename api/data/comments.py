@@ -1,0 +1,55 @@
+"""Comments: newest first, each with its author as the viewer sees them."""
+
+from api.data.profiles import author_columns, author_joins, nest_author
+from api.db import db
+
+SELECT_COMMENTS = (
+    f"SELECT comment.id, comment.article_id, comment.body, comment.created_at, comment.updated_at, {author_columns()}"
+    f" FROM comments comment{author_joins('comment.author_id')}"
+)
+
+
+def fetch_comments(article_id: int, viewer_id: int | None) -> list[dict]:
+    """Every comment of an article, newest first, in one query."""
+    rows = db.fetch_all(
+        SELECT_COMMENTS + " WHERE comment.article_id = %(article_id)s ORDER BY comment.id DESC",
+        {"article_id": article_id, "viewer_id": viewer_id},
+    )
+    return [nest_author(row) for row in rows]
+
+
+def fetch_comment(comment_id: int, viewer_id: int | None) -> dict | None:
+    """One comment, or None."""
+    row = db.fetch_one(SELECT_COMMENTS + " WHERE comment.id = %(id)s", {"id": comment_id, "viewer_id": viewer_id})
+    return None if row is None else nest_author(row)
+
+
+def insert_comment(slug: str, author_id: int, body: str) -> int | None:
+    """Comment on the article with this slug; returns the comment's id, None for an unknown slug.
+
+    One statement finds the article and inserts, so an article deleted meanwhile cannot make the
+    foreign key fail.
+    """
+    result = db.execute(
+        "INSERT INTO comments (article_id, author_id, body, created_at, updated_at)"
+        " SELECT id, %s, %s, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3) FROM articles WHERE slug = %s",
+        (author_id, body, slug),
+    )
+    return result.lastrowid if result.rowcount == 1 else None
+
+
+def fetch_comment_owner(slug: str, comment_id: int) -> dict | None:
+    """For deletion: {article_id, comment_id, author_id} with comment_id None when the article
+    has no such comment (also when the comment belongs to another article); None for an unknown slug."""
+    return db.fetch_one(
+        "SELECT article.id AS article_id, comment.id AS comment_id, comment.author_id"
+        " FROM articles article LEFT JOIN comments comment"
+        " ON comment.article_id = article.id AND comment.id = %s"
+        " WHERE article.slug = %s",
+        (comment_id, slug),
+    )
+
+
+def delete_comment(comment_id: int) -> None:
+    """Delete a comment."""
+    db.execute("DELETE FROM comments WHERE id = %s", (comment_id,))

@@ -1,0 +1,143 @@
+"""Articles: the global list, the feed, and reading, writing and deleting one article."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import current_user, current_user_id, login_optional, login_required
+from api.data.article_pages import ArticleFilters, fetch_article_page
+from api.data.articles import (
+    delete_article,
+    fetch_article_by_id,
+    fetch_article_by_slug,
+    find_article,
+    insert_article,
+    update_article,
+)
+from api.errors import abort
+from api.signals import article_created, article_deleted, article_updated, current_sender
+from api.smorest import path_arguments
+from schemas.articles import (
+    ArticleListQuerySchema,
+    ArticlePathSchema,
+    MultipleArticlesResponseSchema,
+    NewArticleRequestSchema,
+    SingleArticleResponseSchema,
+    UpdateArticleRequestSchema,
+)
+from schemas.pagination import PaginationQuerySchema
+
+blp = Blueprint("articles", __name__, url_prefix="/api", description="Articles, the global list and the feed.")
+
+
+def article_not_found(slug: str):
+    abort(404, f"No article has the slug {slug!r}.", field="slug")
+
+
+def article_envelope(article: dict | None, slug: str) -> dict:
+    """`{"article": ...}`, or 404 when the article vanished (deleted by a concurrent request)."""
+    if article is None:
+        article_not_found(slug)
+    return {"article": article}
+
+
+def owned_article_or_error(slug: str) -> dict:
+    """The article (id, author, title) if the caller wrote it: 404 when unknown, 403 when not theirs."""
+    article = find_article(slug)
+    if article is None:
+        article_not_found(slug)
+    if article["author_id"] != current_user()["id"]:
+        abort(403, "Only the author of an article may change or delete it.")
+    return article
+
+
+@blp.route("/articles")
+class Articles(MethodView):
+    @login_optional
+    @blp.arguments(ArticleListQuerySchema, location="query")
+    @blp.response(200, MultipleArticlesResponseSchema)
+    @blp.doc(operationId="GetArticles")
+    def get(self, query):
+        """List articles
+
+        Newest first, without bodies. `tag`, `author` and `favorited` (a username) combine;
+        `articlesCount` is the total for the filters. An unknown tag or user gives an empty list.
+        """
+        filters = ArticleFilters(tag=query.get("tag"), author=query.get("author"), favorited=query.get("favorited"))
+        return fetch_article_page(filters, viewer_id=current_user_id(), limit=query["limit"], offset=query["offset"])
+
+    @login_required
+    @blp.arguments(NewArticleRequestSchema)
+    @blp.response(201, SingleArticleResponseSchema)
+    @blp.doc(operationId="CreateArticle")
+    def post(self, payload):
+        """Create an article
+
+        The slug comes from the title and is unique: a second article with the same title gets
+        a suffixed slug. Tags are trimmed and de-duplicated.
+        """
+        user = current_user()
+        fields = payload["article"]
+        article_id = insert_article(user["id"], fields)
+        article_created.send(current_sender(), article_id=article_id, tags=fields["tags"])
+        return {"article": fetch_article_by_id(article_id, user["id"])}
+
+
+@blp.route("/articles/feed")
+class Feed(MethodView):
+    @login_required
+    @blp.arguments(PaginationQuerySchema, location="query")
+    @blp.response(200, MultipleArticlesResponseSchema)
+    @blp.doc(operationId="GetArticlesFeed")
+    def get(self, query):
+        """Get the feed
+
+        Articles by the users the caller follows, newest first, without bodies.
+        """
+        filters = ArticleFilters(followed_by=current_user_id())
+        return fetch_article_page(filters, viewer_id=current_user_id(), limit=query["limit"], offset=query["offset"])
+
+
+@blp.route("/articles/<slug>")
+class Article(MethodView):
+    @login_optional
+    @path_arguments(blp, ArticlePathSchema)
+    @blp.response(200, SingleArticleResponseSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="GetArticle")
+    def get(self, slug):
+        """Get an article"""
+        return article_envelope(fetch_article_by_slug(slug, current_user_id()), slug)
+
+    @login_required
+    @path_arguments(blp, ArticlePathSchema)
+    @blp.arguments(UpdateArticleRequestSchema)
+    @blp.response(200, SingleArticleResponseSchema)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="UpdateArticle")
+    def put(self, payload, slug):
+        """Update an article
+
+        Author only. Send any of title, description, body, tagList (which replaces the tags).
+        A new title gives a new slug; `updatedAt` moves.
+        """
+        article = owned_article_or_error(slug)
+        changes = payload["article"]
+        update_article(article, changes)
+        article_updated.send(current_sender(), article_id=article["id"], tags_changed="tags" in changes)
+        return article_envelope(fetch_article_by_id(article["id"], current_user_id()), slug)
+
+    @login_required
+    @path_arguments(blp, ArticlePathSchema)
+    @blp.response(204)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="DeleteArticle")
+    def delete(self, slug):
+        """Delete an article
+
+        Author only. Its comments and favorites go with it.
+        """
+        article = owned_article_or_error(slug)
+        delete_article(article["id"])
+        article_deleted.send(current_sender(), article_id=article["id"])

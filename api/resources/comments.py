@@ -1,0 +1,79 @@
+"""Comments: list, add and delete the comments of an article."""
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from api.auth import current_user, current_user_id, login_optional, login_required
+from api.data.articles import find_article
+from api.data.comments import delete_comment, fetch_comment, fetch_comment_owner, fetch_comments, insert_comment
+from api.errors import abort
+from api.resources.articles import article_not_found
+from api.signals import comment_created, comment_deleted, current_sender
+from api.smorest import path_arguments
+from schemas.articles import ArticlePathSchema
+from schemas.comments import (
+    CommentPathSchema,
+    MultipleCommentsResponseSchema,
+    NewCommentRequestSchema,
+    SingleCommentResponseSchema,
+)
+
+blp = Blueprint("comments", __name__, url_prefix="/api", description="Comments on articles.")
+
+
+@blp.route("/articles/<slug>/comments")
+class Comments(MethodView):
+    @login_optional
+    @path_arguments(blp, ArticlePathSchema)
+    @blp.response(200, MultipleCommentsResponseSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="GetArticleComments")
+    def get(self, slug):
+        """Get the comments of an article
+
+        Newest first.
+        """
+        article = find_article(slug)
+        if article is None:
+            article_not_found(slug)
+        return {"comments": fetch_comments(article["id"], current_user_id())}
+
+    @login_required
+    @path_arguments(blp, ArticlePathSchema)
+    @blp.arguments(NewCommentRequestSchema)
+    @blp.response(200, SingleCommentResponseSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="CreateArticleComment")
+    def post(self, payload, slug):
+        """Comment on an article"""
+        user = current_user()
+        comment_id = insert_comment(slug, user["id"], payload["comment"]["body"])
+        if comment_id is None:
+            article_not_found(slug)
+        comment = fetch_comment(comment_id, user["id"])
+        comment_created.send(current_sender(), comment_id=comment_id, article_id=comment["article_id"])
+        return {"comment": comment}
+
+
+@blp.route("/articles/<slug>/comments/<id>")
+class Comment(MethodView):
+    @login_required
+    @path_arguments(blp, CommentPathSchema)
+    @blp.response(204)
+    @blp.alt_response(403, response="FORBIDDEN")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.doc(operationId="DeleteArticleComment")
+    def delete(self, slug, id):  # noqa: A002 - the RealWorld name of the path parameter
+        """Delete a comment
+
+        Only its author may delete it.
+        """
+        found = fetch_comment_owner(slug, id)
+        if found is None:
+            article_not_found(slug)
+        if found["comment_id"] is None:
+            abort(404, f"The article has no comment {id}.", field="id")
+        if found["author_id"] != current_user()["id"]:
+            abort(403, "Only the author of a comment may delete it.")
+        delete_comment(id)
+        comment_deleted.send(current_sender(), comment_id=id, article_id=found["article_id"])

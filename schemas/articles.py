@@ -1,0 +1,130 @@
+"""Articles: creation, updates, list filters, and the article as the API shows it."""
+
+from marshmallow import fields, pre_load, validate
+
+from schemas.base import BaseSchema, ChangesSchema, Timestamp
+from schemas.pagination import PaginationQuerySchema
+from schemas.profiles import ProfileSchema
+
+TITLE_MAX_LENGTH = 255
+DESCRIPTION_MAX_LENGTH = 2000
+# The body is MEDIUMTEXT; MAX_CONTENT_LENGTH bounds it long before the column does.
+TAG_MAX_LENGTH = 64
+MAX_TAGS = 20
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+LIST_FILTERS = ("tag", "author", "favorited")
+
+not_blank = validate.Regexp(r"\S", error="must not be blank")
+
+
+class TagName(fields.String):
+    """A tag as typed, trimmed: "  dragons " and "dragons" are one tag."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+class TagList(fields.List):
+    """Tags in the author's order, without repeats (compared case-insensitively, as MySQL does)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            TagName(validate=validate.Length(min=1, max=TAG_MAX_LENGTH)),
+            validate=validate.Length(max=MAX_TAGS),
+            metadata={"description": f"Up to {MAX_TAGS} tags of 1 to {TAG_MAX_LENGTH} characters.",
+                      "example": ["dragons", "training"]},
+            **kwargs,
+        )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        seen = set()
+        unique_tags = []
+        for tag in super()._deserialize(value, attr, data, **kwargs):
+            if tag.casefold() not in seen:
+                seen.add(tag.casefold())
+                unique_tags.append(tag)
+        return unique_tags
+
+
+def title_field(**kwargs) -> fields.String:
+    return fields.String(validate=[validate.Length(min=1, max=TITLE_MAX_LENGTH), not_blank],
+                         metadata={"example": "How to train your dragon"}, **kwargs)
+
+
+def description_field(**kwargs) -> fields.String:
+    return fields.String(validate=validate.Length(max=DESCRIPTION_MAX_LENGTH),
+                         metadata={"example": "Ever wonder how?"}, **kwargs)
+
+
+def body_field(**kwargs) -> fields.String:
+    return fields.String(validate=[validate.Length(min=1), not_blank],
+                         metadata={"example": "You have to believe"}, **kwargs)
+
+
+class NewArticleSchema(BaseSchema):
+    title = title_field(required=True)
+    description = description_field(required=True)
+    body = body_field(required=True)
+    tagList = TagList(load_default=list, attribute="tags")
+
+
+class NewArticleRequestSchema(BaseSchema):
+    article = fields.Nested(NewArticleSchema, required=True)
+
+
+class UpdateArticleSchema(ChangesSchema):
+    """Any of the fields; a `tagList`, when sent, replaces the article's tags."""
+
+    title = title_field()
+    description = description_field()
+    body = body_field()
+    tagList = TagList(attribute="tags")
+
+
+class UpdateArticleRequestSchema(BaseSchema):
+    article = fields.Nested(UpdateArticleSchema, required=True)
+
+
+class ArticlePathSchema(BaseSchema):
+    # Slugs are made only of [a-z0-9-]; anything else cannot name an article (404).
+    slug = fields.String(required=True, validate=[validate.Length(min=1, max=255), validate.Regexp(SLUG_PATTERN)],
+                         metadata={"example": "how-to-train-your-dragon"})
+
+
+class ArticleListQuerySchema(PaginationQuerySchema):
+    """Filters combine (AND); an empty value (`?tag=`) means no filter."""
+
+    tag = fields.String(metadata={"description": "Only articles with this tag."})
+    author = fields.String(metadata={"description": "Only articles by this username."})
+    favorited = fields.String(metadata={"description": "Only articles favorited by this username."})
+
+    @pre_load
+    def drop_empty_filters(self, data, **kwargs):
+        # `?tag=&author=` is how some clients say "no filter".
+        return {key: value for key, value in data.items() if not (key in LIST_FILTERS and value == "")}
+
+
+class ArticleListItemSchema(BaseSchema):
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    tagList = fields.List(fields.String(), required=True, attribute="tags")
+    createdAt = Timestamp(required=True, attribute="created_at")
+    updatedAt = Timestamp(required=True, attribute="updated_at")
+    favorited = fields.Boolean(required=True, metadata={"description": "The caller favorited it (false when anonymous)."})
+    favoritesCount = fields.Integer(required=True, attribute="favorites_count")
+    author = fields.Nested(ProfileSchema, required=True)
+
+
+class ArticleSchema(ArticleListItemSchema):
+    body = fields.String(required=True)
+
+
+class SingleArticleResponseSchema(BaseSchema):
+    article = fields.Nested(ArticleSchema, required=True)
+
+
+class MultipleArticlesResponseSchema(BaseSchema):
+    articles = fields.List(fields.Nested(ArticleListItemSchema), required=True)
+    articlesCount = fields.Integer(required=True, attribute="articles_count",
+                                   metadata={"description": "How many articles match the filters in all."})

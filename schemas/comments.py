@@ -1,0 +1,40 @@
+"""Comments on an article."""
+
+from marshmallow import fields, validate
+
+from schemas.articles import ArticlePathSchema, not_blank
+from schemas.base import BaseSchema, Timestamp
+from schemas.profiles import ProfileSchema
+
+# comments.body is TEXT (64 KiB): 10,000 characters fit even at 4 bytes each.
+COMMENT_MAX_LENGTH = 10_000
+
+
+class NewCommentSchema(BaseSchema):
+    body = fields.String(required=True, validate=[validate.Length(min=1, max=COMMENT_MAX_LENGTH), not_blank],
+                         metadata={"example": "Thank you so much!"})
+
+
+class NewCommentRequestSchema(BaseSchema):
+    comment = fields.Nested(NewCommentSchema, required=True)
+
+
+class CommentSchema(BaseSchema):
+    id = fields.Integer(required=True)
+    createdAt = Timestamp(required=True, attribute="created_at")
+    updatedAt = Timestamp(required=True, attribute="updated_at")
+    body = fields.String(required=True)
+    author = fields.Nested(ProfileSchema, required=True)
+
+
+class SingleCommentResponseSchema(BaseSchema):
+    comment = fields.Nested(CommentSchema, required=True)
+
+
+class MultipleCommentsResponseSchema(BaseSchema):
+    comments = fields.List(fields.Nested(CommentSchema), required=True)
+
+
+class CommentPathSchema(ArticlePathSchema):
+    id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**63 - 1),
+                        metadata={"description": "ID of the comment."})

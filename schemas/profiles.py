@@ -1,0 +1,22 @@
+"""Profiles: the public face of a user, as seen by the caller."""
+
+from marshmallow import fields
+
+from schemas.base import BaseSchema
+from schemas.users import username_field
+
+
+class ProfileSchema(BaseSchema):
+    username = fields.String(required=True)
+    bio = fields.String(required=True, allow_none=True)
+    image = fields.String(required=True, allow_none=True)
+    following = fields.Boolean(required=True, metadata={"description": "The caller follows this user (false when anonymous)."})
+
+
+class ProfileResponseSchema(BaseSchema):
+    profile = fields.Nested(ProfileSchema, required=True)
+
+
+class ProfilePathSchema(BaseSchema):
+    # A name registration would refuse cannot belong to anyone: it is answered with 404.
+    username = username_field(required=True)

@@ -1,0 +1,100 @@
+"""SQL statements per request, per endpoint: fixed, whatever the page size.
+
+An authenticated request costs one more statement than an anonymous one: loading the caller.
+"""
+
+import pytest
+
+from tests.factories import add_comment, auth_header, create_article, favorite, follow, register, unique
+from tests.probes import count_queries
+
+
+@pytest.fixture(scope="module")
+def crowd(app):
+    """An author with 20 tagged, favorited, commented articles, and a reader following the author."""
+    client = app.test_client(use_cookies=False)
+    author, reader = register(client), register(client)
+    tag = unique("counted")
+    articles = [create_article(client, author["token"], tagList=[tag, unique("extra")]) for _ in range(20)]
+    for article in articles:
+        favorite(client, reader["token"], article["slug"])
+    follow(client, reader["token"], author["username"])
+    for index in range(20):
+        add_comment(client, reader["token"], articles[0]["slug"], f"comment {index}")
+    add_comment(client, reader["token"], articles[1]["slug"])
+    return {"author": author, "reader": reader, "tag": tag, "articles": articles}
+
+
+@pytest.mark.parametrize("query", [
+    "", "?tag={tag}", "?author={author}", "?favorited={reader}", "?tag={tag}&author={author}&favorited={reader}",
+])
+def test_a_page_of_20_costs_what_a_page_of_1_costs(api_client, crowd, query):
+    url = "/api/articles" + query.format(tag=crowd["tag"], author=crowd["author"]["username"],
+                                         reader=crowd["reader"]["username"])
+    separator = "&" if "?" in url else "?"
+    headers = auth_header(crowd["reader"]["token"])
+    big, big_count = count_queries(api_client, "GET", f"{url}{separator}limit=20", headers=headers)
+    small, small_count = count_queries(api_client, "GET", f"{url}{separator}limit=1", headers=headers)
+    assert len(big.get_json()["articles"]) == 20 and len(small.get_json()["articles"]) == 1
+    assert big_count == small_count == 4  # caller, page, tag lists, count
+    assert count_queries(api_client, "GET", f"{url}{separator}limit=20")[1] == 3  # anonymous
+
+
+def test_feed_costs_four_statements_at_any_size(api_client, crowd):
+    headers = auth_header(crowd["reader"]["token"])
+    for limit in (1, 20):
+        response, queries = count_queries(api_client, "GET", f"/api/articles/feed?limit={limit}", headers=headers)
+        assert len(response.get_json()["articles"]) == limit and queries == 4
+
+
+def test_empty_page_skips_the_tag_lists(api_client):
+    response, queries = count_queries(api_client, "GET", f"/api/articles?tag={unique('none')}")
+    assert response.get_json()["articles"] == [] and queries == 2
+
+
+def test_comments_cost_two_statements_at_any_count(api_client, crowd):
+    for article, expected_comments in ((crowd["articles"][0], 20), (crowd["articles"][1], 1)):
+        response, queries = count_queries(api_client, "GET", f"/api/articles/{article['slug']}/comments")
+        assert len(response.get_json()["comments"]) == expected_comments and queries == 2
+
+
+def test_single_resources_cost_a_fixed_number(api_client, crowd):
+    slug = crowd["articles"][0]["slug"]
+    headers = auth_header(crowd["reader"]["token"])
+    assert count_queries(api_client, "GET", f"/api/articles/{slug}")[1] == 2  # article, tags
+    assert count_queries(api_client, "GET", f"/api/articles/{slug}", headers=headers)[1] == 3
+    assert count_queries(api_client, "GET", f"/api/profiles/{crowd['author']['username']}")[1] == 1
+
+
+def test_writes_cost_a_fixed_number(api_client):
+    author, reader = register(api_client), register(api_client)
+    headers, reader_headers = auth_header(author["token"]), auth_header(reader["token"])
+    new_article = {"article": {"title": unique("Counted "), "description": "d", "body": "b",
+                               "tagList": [unique("a"), unique("b"), unique("c")]}}
+    # caller, article, tags, links, then the article and its tags
+    response, queries = count_queries(api_client, "POST", "/api/articles", json=new_article, headers=headers)
+    assert response.status_code == 201 and queries == 6
+    slug = response.get_json()["article"]["slug"]
+    # caller, owner check, update, delete links, tags, links, article, tags
+    update = {"article": {"title": unique("Renamed "), "tagList": [unique("d")]}}
+    response, queries = count_queries(api_client, "PUT", f"/api/articles/{slug}", json=update, headers=headers)
+    assert response.status_code == 200 and queries == 8
+    slug = response.get_json()["article"]["slug"]
+    # caller, lock article, insert favorite, bump count, article, tags; a repeat skips the bump
+    assert count_queries(api_client, "POST", f"/api/articles/{slug}/favorite", headers=reader_headers)[1] == 6
+    assert count_queries(api_client, "POST", f"/api/articles/{slug}/favorite", headers=reader_headers)[1] == 5
+    assert count_queries(api_client, "DELETE", f"/api/articles/{slug}/favorite", headers=reader_headers)[1] == 6
+    # caller, insert comment, read it back
+    comment_body = {"comment": {"body": "hi"}}
+    response, queries = count_queries(api_client, "POST", f"/api/articles/{slug}/comments", json=comment_body,
+                                      headers=reader_headers)
+    assert queries == 3
+    comment_id = response.get_json()["comment"]["id"]
+    # caller, comment owner, delete
+    assert count_queries(api_client, "DELETE", f"/api/articles/{slug}/comments/{comment_id}",
+                         headers=reader_headers)[1] == 3
+    # caller, profile, insert follow
+    assert count_queries(api_client, "POST", f"/api/profiles/{author['username']}/follow",
+                         headers=reader_headers)[1] == 3
+    # caller, owner check, delete
+    assert count_queries(api_client, "DELETE", f"/api/articles/{slug}", headers=headers)[1] == 3
