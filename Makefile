@@ -5,11 +5,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test venv services migrate clean help
+.PHONY: run test bench bench-growth bench-tools venv services migrate clean help
 
 help:
 	@echo "make run   provision everything, then serve the API (Swagger UI at /api/docs)"
 	@echo "make test  provision everything, then run the whole test suite"
+	@echo "make bench         provision, then load the API and its ceilings with wrk (README: Performance)"
+	@echo "make bench-growth  list_anon, list_tag and feed at 1,000 and at 100,000 articles"
 
 # The virtualenv is rebuilt only when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -34,6 +36,21 @@ run: migrate
 
 test: services
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark: its own database and Redis prefix, never the data of `make run`.
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@touch $@
+
+bench-tools: $(VENV)/.bench-installed
+	@command -v wrk >/dev/null || { echo "installing wrk with apt-get"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+
+bench: services bench-tools
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-growth: services bench-tools
+	$(BIN)/python -m bench --growth $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache
