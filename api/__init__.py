@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.cli import register_commands
 from api.db import db
+from api.json_provider import OrjsonProvider
 from api.logging_setup import configure_logging
 from api.rate_limits import init_rate_limits
 from api.receivers import connect_receivers
@@ -31,6 +32,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     app.config.update(overrides or {})
     _check_config(app)
     configure_logging(app.config)
+    app.json = OrjsonProvider(app)
     app.json.mimetype = "application/json; charset=utf-8"
     app.json.sort_keys = False
     # request.remote_addr is the client only as far as trusted proxies say so: X-Forwarded-*

@@ -42,7 +42,7 @@ class HttpJsonClient:
         return connection
 
 
-class TestClientJson:
+class FlaskClientJson:
     """The same interface over a Flask test client (the fast test of the bench machinery)."""
 
     def __init__(self, test_client):

@@ -48,6 +48,9 @@ class Config:
     # Prefix of every Redis key we own other than the sessions themselves.
     REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "conduit:")
 
+    # Keep anonymous article list pages in Redis until the content changes (api/list_cache.py).
+    LIST_CACHE_ENABLED = env_bool("LIST_CACHE_ENABLED", False)
+
     # --- sessions (Flask-Session, Redis backend)
     SESSION_TYPE = "redis"
     SESSION_KEY_PREFIX = env_str("SESSION_KEY_PREFIX", "conduit:session:")
