@@ -3,7 +3,8 @@
 As in Flask's tutorial app, one pooled connection is borrowed lazily per application context
 (that is, per request or CLI command), kept on `g`, and always handed back to the pool by a
 teardown function, whatever happened in between. Statements outside `transaction()` commit
-at once; inside it they share one connection and commit or roll back as a unit.
+at once (the connections are in autocommit mode, so that costs no extra round trip); inside it
+they share one connection and commit or roll back as a unit.
 """
 
 import os
@@ -93,22 +94,11 @@ class SQLHelper:
             except Exception:  # a connection that died mid-request is simply dropped
                 current_app.logger.warning("could not return a database connection", exc_info=True)
 
-    @staticmethod
-    def _in_transaction() -> bool:
-        return g.get("_db_transaction_depth", 0) > 0
-
     @contextmanager
     def _cursor(self) -> Iterator[Any]:
-        connection = self._connection()
-        cursor = connection.cursor()
+        cursor = self._connection().cursor()
         try:
             yield cursor
-            if not self._in_transaction():
-                connection.commit()
-        except BaseException:
-            if not self._in_transaction():
-                _rollback_quietly(connection)
-            raise
         finally:
             cursor.close()
 
@@ -143,7 +133,8 @@ class SQLHelper:
         """Run one write statement for many rows (PyMySQL batches INSERT ... VALUES into one)."""
         if not rows:  # PyMySQL runs nothing and leaves the cursor without lastrowid
             return ExecuteResult(0, None)
-        with self._cursor() as cursor:
+        # PyMySQL may cut the rows into several INSERTs: all of them or none.
+        with self.transaction(), self._cursor() as cursor:
             self._count_statement()
             cursor.executemany(sql, rows)
             return ExecuteResult(cursor.rowcount, cursor.lastrowid)

@@ -34,14 +34,17 @@ class DatabaseAddress:
         )
 
     def connect_kwargs(self, config, *, with_database: bool = True) -> dict:
-        """PyMySQL connect() arguments: utf8mb4, autocommit off, dict rows."""
+        """PyMySQL connect() arguments: utf8mb4, autocommit on, dict rows.
+
+        Autocommit: a statement outside `db.transaction()` is its own transaction, without a
+        COMMIT round trip after it; `transaction()` opens one explicitly with BEGIN."""
         kwargs = dict(
             host=self.host,
             port=self.port,
             user=self.user,
             password=self.password,
             charset="utf8mb4",
-            autocommit=False,
+            autocommit=True,
             cursorclass=pymysql.cursors.DictCursor,
             connect_timeout=config["DB_CONNECT_TIMEOUT"],
             read_timeout=config["DB_READ_TIMEOUT"],
@@ -65,7 +68,9 @@ def build_pool(config) -> PooledDB:
         maxusage=config["DB_POOL_MAX_USAGE"] or None,
         setsession=config["DB_POOL_SETSESSION"],
         ping=config["DB_POOL_PING"],
-        # Always roll back on return: a connection never carries an open snapshot to its next user.
-        reset=True,
+        # Roll back on return only a transaction that was begun and not ended (DBUtils tracks
+        # begin()): with autocommit nothing else can be open, and a read-only request saves
+        # the ROLLBACK round trip.
+        reset=False,
         **address.connect_kwargs(config),
     )
