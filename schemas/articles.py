@@ -2,7 +2,7 @@
 
 from marshmallow import fields, pre_load, validate
 
-from schemas.base import BaseSchema, ChangesSchema, Timestamp
+from schemas.base import BaseSchema, ChangesSchema, StringList, Timestamp
 from schemas.pagination import PaginationQuerySchema
 from schemas.profiles import ProfileSchema
 
@@ -108,7 +108,7 @@ class ArticleListItemSchema(BaseSchema):
     slug = fields.String(required=True)
     title = fields.String(required=True)
     description = fields.String(required=True)
-    tagList = fields.List(fields.String(), required=True, attribute="tags")
+    tagList = StringList(required=True, attribute="tags")
     createdAt = Timestamp(required=True, attribute="created_at")
     updatedAt = Timestamp(required=True, attribute="updated_at")
     favorited = fields.Boolean(required=True, metadata={"description": "The caller favorited it (false when anonymous)."})
