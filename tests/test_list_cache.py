@@ -83,3 +83,13 @@ def test_tag_lists_keep_any_characters(api_client):
     listed = page(api_client, f"author={author['username']}")["articles"][0]
     single = api_client.get(f"/api/articles/{article['slug']}").get_json()["article"]
     assert sorted(listed["tagList"]) == sorted(single["tagList"]) == sorted(odd)
+
+
+def test_bulk_seeding_makes_cached_counts_stale(app, api_client):
+    from api.seeding import seed_demo_data
+
+    before = page(api_client, "limit=1")["articlesCount"]
+    assert page(api_client, "limit=1")["articlesCount"] == before  # now cached
+    with app.app_context():
+        seed_demo_data(1, 3)
+    assert page(api_client, "limit=1")["articlesCount"] == before + 3
