@@ -93,6 +93,9 @@ def start_session(user: dict, *, remember: bool = True) -> str:
     session.sid = interface.new_session_id()
     session.from_header = False
     session.credential_rejected = False
+    # Whether the old session could be read no longer matters: saving the new one (at the end of
+    # the request) tells whether Redis is up, and answers 503 if it is not.
+    session.store_error = None
     session.permanent = remember
     now = time.time()
     session.update(

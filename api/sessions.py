@@ -86,7 +86,13 @@ class ConduitSessionInterface(RedisSessionInterface):
                 path=self.get_cookie_path(app),
             )
             return
-        super().save_session(app, session, response)
+        try:
+            super().save_session(app, session, response)
+        except RedisError as error:
+            # Flask turns this into a 500 whose handler answers 503, then saves the session
+            # again while finalizing that error response: remember the outage so it does not.
+            session.store_error = error
+            raise
 
     def should_set_cookie(self, app: Flask, session: ConduitSession) -> bool:
         # API clients that authenticate by header get no cookie they did not ask for.

@@ -1,0 +1,229 @@
+"""Throwaway Redis and MariaDB servers for the outage tests.
+
+Each one runs from the installed binaries on its own free loopback port with its own data
+directory in a temporary directory, so a test may stop, kill and restart it at will: the
+machine's shared services are never touched. Both ignore every configuration file
+(`--no-defaults`, no redis.conf), and both are always stopped and removed on exit.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+import pymysql
+import pytest
+import redis
+
+START_TIMEOUT = 30
+STOP_TIMEOUT = 30
+SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin", "/sbin"])
+
+
+def find_binary(*names: str) -> str | None:
+    for name in names:
+        path = shutil.which(name, path=SEARCH_PATH)
+        if path:
+            return path
+    return None
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what} not within {timeout} s")
+        time.sleep(0.05)
+
+
+class ThrowawayServer:
+    """A server process this test run owns: start(), stop(), kill(), restart()."""
+
+    name = "server"
+
+    def __init__(self, directory: str):
+        self.directory = directory
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+        self.log_path = os.path.join(directory, f"{self.name}.log")
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
+
+    def answers(self) -> bool:
+        raise NotImplementedError
+
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def start(self) -> None:
+        with open(self.log_path, "ab") as log:
+            # A session of its own: a Ctrl-C aimed at pytest does not reach it half-way.
+            self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
+                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        try:
+            wait_until(lambda: not self.running or self._answers_quietly(), START_TIMEOUT, f"{self.name} answering")
+        except TimeoutError:
+            self.kill()
+            raise RuntimeError(f"{self.name} did not start:\n{self.log_tail()}") from None
+        if not self.running:
+            raise RuntimeError(f"{self.name} exited at start:\n{self.log_tail()}")
+
+    def stop(self) -> None:
+        """A clean shutdown (SIGTERM), waited for; a no-op when it is not running."""
+        self._end(signal.SIGTERM)
+
+    def kill(self) -> None:
+        """A crash (SIGKILL): no shutdown work at all."""
+        self._end(signal.SIGKILL)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def _end(self, signal_number: int) -> None:
+        if not self.running:
+            return
+        self.process.send_signal(signal_number)
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(STOP_TIMEOUT)
+
+    def _answers_quietly(self) -> bool:
+        try:
+            return self.answers()
+        except Exception:
+            return False
+
+    def log_tail(self, lines: int = 20) -> str:
+        try:
+            with open(self.log_path, errors="replace") as log:
+                return "".join(log.readlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+
+class RedisServer(ThrowawayServer):
+    """redis-server with an append-only file fsynced on every write, so that, like a production
+    Redis with persistence, its sessions outlive a restart (RDB snapshots stay off)."""
+
+    name = "redis"
+
+    def __init__(self, directory: str, binary: str):
+        super().__init__(directory)
+        self.binary = binary
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def command(self) -> list[str]:
+        return [
+            self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--daemonize", "no",
+            "--dir", self.directory, "--save", "", "--appendonly", "yes", "--appendfsync", "always",
+            "--protected-mode", "no", "--logfile", "",
+        ]
+
+    def answers(self) -> bool:
+        client = redis.Redis(port=self.port, socket_connect_timeout=1, socket_timeout=1)
+        try:
+            return client.ping()
+        finally:
+            client.close()
+
+
+class MariaDBServer(ThrowawayServer):
+    """mariadbd on a data directory made by mariadb-install-db: root without a password over TCP."""
+
+    name = "mariadb"
+
+    def __init__(self, directory: str, server_binary: str, install_binary: str):
+        super().__init__(directory)
+        self.server_binary = server_binary
+        self.install_binary = install_binary
+        self.datadir = os.path.join(directory, "data")
+        # Running as root needs an explicit --user=root; as anyone else, the option is refused.
+        self.user_args = ["--user=root"] if os.geteuid() == 0 else []
+
+    def url(self, database: str) -> str:
+        return f"mysql://root@127.0.0.1:{self.port}/{database}"
+
+    def initialize(self) -> None:
+        subprocess.run(
+            [self.install_binary, "--no-defaults", f"--datadir={self.datadir}",
+             "--auth-root-authentication-method=normal", "--skip-test-db", *self.user_args],
+            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=START_TIMEOUT,
+        )
+
+    def command(self) -> list[str]:
+        return [
+            self.server_binary, "--no-defaults", f"--datadir={self.datadir}", *self.user_args,
+            f"--port={self.port}", "--bind-address=127.0.0.1",
+            f"--socket={os.path.join(self.directory, 'mysqld.sock')}",
+            f"--pid-file={os.path.join(self.directory, 'mysqld.pid')}",
+            f"--log-error={self.log_path}",
+            # Small and quick: this server holds a few rows for a few seconds.
+            "--innodb-buffer-pool-size=16M", "--innodb-log-file-size=8M", "--performance-schema=OFF",
+            "--skip-host-cache", "--character-set-server=utf8mb4",
+        ]
+
+    def answers(self) -> bool:
+        pymysql.connect(host="127.0.0.1", port=self.port, user="root", connect_timeout=1).close()
+        return True
+
+
+@contextmanager
+def _temporary_directory(prefix: str) -> Iterator[str]:
+    # Short paths under /tmp: a unix socket path must stay under ~100 characters.
+    directory = tempfile.mkdtemp(prefix=prefix, dir="/tmp")
+    try:
+        yield directory
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+@contextmanager
+def throwaway_redis() -> Iterator[RedisServer]:
+    """A running RedisServer of our own, stopped and deleted on exit (skips without redis-server)."""
+    binary = find_binary("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed: the Redis outage tests need one to stop and restart")
+    with _temporary_directory("conduit-redis-") as directory:
+        server = RedisServer(directory, binary)
+        try:
+            server.start()
+            yield server
+        finally:
+            server.kill()
+
+
+@contextmanager
+def throwaway_mariadb() -> Iterator[MariaDBServer]:
+    """A running MariaDBServer of our own, stopped and deleted on exit (skips without mariadbd)."""
+    server_binary = find_binary("mariadbd", "mysqld")
+    install_binary = find_binary("mariadb-install-db", "mysql_install_db")
+    if server_binary is None or install_binary is None:
+        pytest.skip("mariadbd / mariadb-install-db are not installed: the MySQL outage tests need them")
+    with _temporary_directory("conduit-mariadb-") as directory:
+        server = MariaDBServer(directory, server_binary, install_binary)
+        try:
+            server.initialize()
+            server.start()
+            yield server
+        finally:
+            server.kill()
