@@ -2,7 +2,6 @@
 
 from flask import current_app, session
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import session_registry
 from api.auth import current_token, current_user, end_current_session, login_required, start_session
@@ -17,6 +16,7 @@ from api.data.users import (
 from api.errors import abort
 from api.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
 from api.signals import password_changed, user_logged_in, user_logged_out, user_login_failed, user_registered
+from api.smorest import Blueprint
 from schemas.users import (
     LoginUserRequestSchema,
     NewUserRequestSchema,
