@@ -6,11 +6,13 @@ machine's shared services are never touched. Both ignore every configuration fil
 (`--no-defaults`, no redis.conf), and both are always stopped and removed on exit.
 """
 
+import http.client
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ import pymysql
 import pytest
 import redis
 
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 START_TIMEOUT = 30
 STOP_TIMEOUT = 30
 SEARCH_PATH = os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/local/sbin", "/sbin"])
@@ -62,6 +65,10 @@ class ThrowawayServer:
     def command(self) -> list[str]:
         raise NotImplementedError
 
+    def environment(self) -> dict[str, str] | None:
+        """The process's environment (None: this one's)."""
+        return None
+
     def answers(self) -> bool:
         raise NotImplementedError
 
@@ -71,9 +78,11 @@ class ThrowawayServer:
 
     def start(self) -> None:
         with open(self.log_path, "ab") as log:
-            # A session of its own: a Ctrl-C aimed at pytest does not reach it half-way.
+            # A session (and process group) of its own: a Ctrl-C aimed at pytest does not reach
+            # it half-way, and kill() can end its children with it.
             self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, start_new_session=True)
+                                            stdin=subprocess.DEVNULL, env=self.environment(),
+                                            start_new_session=True)
         try:
             wait_until(lambda: not self.running or self._answers_quietly(), START_TIMEOUT, f"{self.name} answering")
         except TimeoutError:
@@ -87,7 +96,9 @@ class ThrowawayServer:
         self._end(signal.SIGTERM)
 
     def kill(self) -> None:
-        """A crash (SIGKILL): no shutdown work at all."""
+        """A crash (SIGKILL) of the server and any children (gunicorn's workers): no shutdown work."""
+        if self.running:
+            os.killpg(self.process.pid, signal.SIGKILL)  # its own process group: start_new_session
         self._end(signal.SIGKILL)
 
     def restart(self) -> None:
@@ -187,6 +198,36 @@ class MariaDBServer(ThrowawayServer):
         return True
 
 
+class GunicornServer(ThrowawayServer):
+    """The app under gunicorn with gunicorn.conf.py, as `make run` serves it, on a free port;
+    `settings` are environment variables on top of this process's (database, prefixes, ...)."""
+
+    name = "gunicorn"
+
+    def __init__(self, directory: str, settings: dict[str, str]):
+        super().__init__(directory)
+        self.settings = settings
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-m", "gunicorn", "--chdir", PROJECT_ROOT,
+                "--config", os.path.join(PROJECT_ROOT, "gunicorn.conf.py"), "wsgi:app"]
+
+    def environment(self) -> dict[str, str]:
+        return {**os.environ, **self.settings, "HOST": "127.0.0.1", "PORT": str(self.port)}
+
+    def answers(self) -> bool:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+        try:
+            connection.request("GET", "/api/health")
+            return connection.getresponse().status in (200, 503)
+        finally:
+            connection.close()
+
+
 @contextmanager
 def _temporary_directory(prefix: str) -> Iterator[str]:
     # Short paths under /tmp: a unix socket path must stay under ~100 characters.
@@ -223,6 +264,18 @@ def throwaway_mariadb() -> Iterator[MariaDBServer]:
         server = MariaDBServer(directory, server_binary, install_binary)
         try:
             server.initialize()
+            server.start()
+            yield server
+        finally:
+            server.kill()
+
+
+@contextmanager
+def live_gunicorn(settings: dict[str, str]) -> Iterator[GunicornServer]:
+    """A running GunicornServer serving the app with `settings`, killed and cleaned up on exit."""
+    with _temporary_directory("conduit-gunicorn-") as directory:
+        server = GunicornServer(directory, settings)
+        try:
             server.start()
             yield server
         finally:
