@@ -30,6 +30,8 @@ if Config.DB_POOL_MAX_CONNECTIONS:  # 0 means an unlimited pool: nothing to cap 
     threads = min(threads, Config.DB_POOL_MAX_CONNECTIONS)
 # In-flight requests get this long to finish on SIGTERM / graceful reload.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
+# A worker silent this long is killed: it must exceed what a request can wait on a hung
+# dependency before its 503 (about 5 x DB_READ_TIMEOUT, see settings).
 timeout = 60
 keepalive = 5
 # Our request_finished receiver writes the access log.

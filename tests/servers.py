@@ -101,6 +101,13 @@ class ThrowawayServer:
             os.killpg(self.process.pid, signal.SIGKILL)  # its own process group: start_new_session
         self._end(signal.SIGKILL)
 
+    def pause(self) -> None:
+        """A hang (SIGSTOP): connections stay open and nothing answers. Always resume()."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
     def restart(self) -> None:
         self.stop()
         self.start()
@@ -109,6 +116,7 @@ class ThrowawayServer:
         if not self.running:
             return
         self.process.send_signal(signal_number)
+        self.resume()  # a paused process cannot act on SIGTERM
         try:
             self.process.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:

@@ -129,3 +129,34 @@ def test_a_database_restart_keeps_sessions_and_data(app, client, mariadb_server)
     assert current.status_code == 200
     assert current.get_json()["user"]["username"] == user["username"]
     assert fresh_login.status_code == 200
+
+
+def test_a_hung_mysql_is_a_503_within_a_few_read_timeouts_then_recovers(app, mariadb_server, test_settings):
+    read_timeout = 1
+    hung_app = create_app(TestConfig, {
+        **test_settings,
+        "DATABASE_URL": app.config["DATABASE_URL"],
+        "DB_READ_TIMEOUT": read_timeout,
+        "DB_CONNECT_TIMEOUT": read_timeout,
+        "PROPAGATE_EXCEPTIONS": False,
+    })
+    client = hung_app.test_client(use_cookies=False)
+    user = register(client)
+    try:
+        mariadb_server.pause()  # connections stay open, nothing answers
+        try:
+            started = time.monotonic()
+            response = client.get("/api/user", headers=auth_header(user["token"]))
+            elapsed = time.monotonic() - started
+        finally:
+            mariadb_server.resume()
+        after = [client.get("/api/user", headers=auth_header(user["token"])).status_code for _ in range(3)]
+    finally:
+        hung_app.extensions["sql_pool"].close()
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    # The checkout ping, the reconnect and DBUtils' retry each wait one read timeout: the
+    # budget behind the DB_READ_TIMEOUT default (5 of them must fit in gunicorn's timeout).
+    assert elapsed < 5 * read_timeout + 2
+    assert after == [200] * 3
