@@ -1,9 +1,9 @@
-"""Throwaway Redis and MariaDB servers for the outage tests.
+"""Throwaway servers for the outage and shutdown tests: Redis, MariaDB, and the app under gunicorn.
 
-Each one runs from the installed binaries on its own free loopback port with its own data
-directory in a temporary directory, so a test may stop, kill and restart it at will: the
-machine's shared services are never touched. Both ignore every configuration file
-(`--no-defaults`, no redis.conf), and both are always stopped and removed on exit.
+Each runs on its own free loopback port with its own directory under /tmp, so a test may stop,
+kill, pause and restart it at will: the machine's shared services are never touched. Redis and
+MariaDB run from the installed binaries and ignore every configuration file (`--no-defaults`,
+no redis.conf). Every server is killed and its directory removed on exit.
 """
 
 import http.client
@@ -93,13 +93,20 @@ class ThrowawayServer:
 
     def stop(self) -> None:
         """A clean shutdown (SIGTERM), waited for; a no-op when it is not running."""
-        self._end(signal.SIGTERM)
+        if not self.running:
+            return
+        self.process.terminate()
+        self.resume()  # a paused process cannot act on SIGTERM
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.kill()
 
     def kill(self) -> None:
         """A crash (SIGKILL) of the server and any children (gunicorn's workers): no shutdown work."""
         if self.running:
             os.killpg(self.process.pid, signal.SIGKILL)  # its own process group: start_new_session
-        self._end(signal.SIGKILL)
+            self.process.wait(STOP_TIMEOUT)
 
     def pause(self) -> None:
         """A hang (SIGSTOP): connections stay open and nothing answers. Always resume()."""
@@ -111,17 +118,6 @@ class ThrowawayServer:
     def restart(self) -> None:
         self.stop()
         self.start()
-
-    def _end(self, signal_number: int) -> None:
-        if not self.running:
-            return
-        self.process.send_signal(signal_number)
-        self.resume()  # a paused process cannot act on SIGTERM
-        try:
-            self.process.wait(STOP_TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(STOP_TIMEOUT)
 
     def _answers_quietly(self) -> bool:
         try:
@@ -182,6 +178,11 @@ class MariaDBServer(ThrowawayServer):
     def url(self, database: str) -> str:
         return f"mysql://root@127.0.0.1:{self.port}/{database}"
 
+    def start(self) -> None:
+        if not os.path.isdir(self.datadir):
+            self.initialize()
+        super().start()
+
     def initialize(self) -> None:
         subprocess.run(
             [self.install_binary, "--no-defaults", f"--datadir={self.datadir}",
@@ -216,10 +217,6 @@ class GunicornServer(ThrowawayServer):
         super().__init__(directory)
         self.settings = settings
 
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
     def command(self) -> list[str]:
         return [sys.executable, "-m", "gunicorn", "--chdir", PROJECT_ROOT,
                 "--config", os.path.join(PROJECT_ROOT, "gunicorn.conf.py"), "wsgi:app"]
@@ -247,18 +244,22 @@ def _temporary_directory(prefix: str) -> Iterator[str]:
 
 
 @contextmanager
+def _running(server: ThrowawayServer) -> Iterator[ThrowawayServer]:
+    try:
+        server.start()
+        yield server
+    finally:
+        server.kill()
+
+
+@contextmanager
 def throwaway_redis() -> Iterator[RedisServer]:
     """A running RedisServer of our own, stopped and deleted on exit (skips without redis-server)."""
     binary = find_binary("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed: the Redis outage tests need one to stop and restart")
-    with _temporary_directory("conduit-redis-") as directory:
-        server = RedisServer(directory, binary)
-        try:
-            server.start()
-            yield server
-        finally:
-            server.kill()
+    with _temporary_directory("conduit-redis-") as directory, _running(RedisServer(directory, binary)) as server:
+        yield server
 
 
 @contextmanager
@@ -268,23 +269,13 @@ def throwaway_mariadb() -> Iterator[MariaDBServer]:
     install_binary = find_binary("mariadb-install-db", "mysql_install_db")
     if server_binary is None or install_binary is None:
         pytest.skip("mariadbd / mariadb-install-db are not installed: the MySQL outage tests need them")
-    with _temporary_directory("conduit-mariadb-") as directory:
-        server = MariaDBServer(directory, server_binary, install_binary)
-        try:
-            server.initialize()
-            server.start()
-            yield server
-        finally:
-            server.kill()
+    with _temporary_directory("conduit-mariadb-") as directory, \
+            _running(MariaDBServer(directory, server_binary, install_binary)) as server:
+        yield server
 
 
 @contextmanager
 def live_gunicorn(settings: dict[str, str]) -> Iterator[GunicornServer]:
     """A running GunicornServer serving the app with `settings`, killed and cleaned up on exit."""
-    with _temporary_directory("conduit-gunicorn-") as directory:
-        server = GunicornServer(directory, settings)
-        try:
-            server.start()
-            yield server
-        finally:
-            server.kill()
+    with _temporary_directory("conduit-gunicorn-") as directory, _running(GunicornServer(directory, settings)) as server:
+        yield server
