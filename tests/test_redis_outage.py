@@ -5,6 +5,7 @@ restarting the app. Redis here is a throwaway server of our own (tests/servers.p
 import time
 
 import pytest
+import redis
 
 from tests.factories import auth_header, login, register, unique
 from tests.servers import throwaway_redis
@@ -155,3 +156,37 @@ def test_a_hung_redis_is_a_503_after_the_socket_timeout_then_recovers(make_app, 
         response = client.get("/api/user", headers=auth_header(user["token"]))
         assert response.status_code == 200
         assert response.get_json()["user"]["username"] == user["username"]
+
+
+@pytest.fixture
+def redis_admin(redis_server):
+    admin = redis.Redis(port=redis_server.port)
+    yield admin
+    admin.config_set("maxmemory", "0")
+    admin.replicaof("NO", "ONE")
+    admin.close()
+
+
+@pytest.mark.parametrize("refusing, logout_status", [
+    ("full", 204),  # a full Redis still deletes (that frees memory): logging out works
+    ("read-only replica", 503),
+])
+def test_a_redis_that_refuses_writes_is_a_503_for_writes_only(client, redis_admin, refusing, logout_status):
+    user = register(client)
+    client.delete_cookie("conduit_session")
+    if refusing == "full":
+        redis_admin.config_set("maxmemory-policy", "noeviction")
+        redis_admin.config_set("maxmemory", "1")
+    else:  # what a failover leaves behind: this node now follows a master that is gone
+        redis_admin.replicaof("127.0.0.1", "1")
+
+    reading = client.get("/api/user", headers=auth_header(user["token"]))
+    started = time.monotonic()
+    logging_in = login(client, user["email"])
+    assert_unavailable(logging_in, started)
+    logging_out = client.post("/api/users/logout", headers=auth_header(user["token"]))
+
+    assert reading.status_code == 200  # sessions can still be read
+    assert logging_out.status_code == logout_status
+    if logout_status == 503:
+        assert logging_out.get_json() == {"errors": {"body": [UNAVAILABLE]}}
