@@ -15,6 +15,8 @@ from schemas.errors import ErrorSchema
 # A \uD800-\uDFFF escape: the only way a JSON text can smuggle in a lone surrogate, which is
 # no Unicode character, cannot be encoded as UTF-8, and would fail later (hashing, SQL) as a 500.
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
+# The `doc` of the decode errors we raise ourselves, which have no position worth reporting.
+UNPARSED_BODY = "<request body>"
 
 
 class JsonBodyParser(flaskparser.FlaskParser):
@@ -45,9 +47,6 @@ class JsonBodyParser(flaskparser.FlaskParser):
         else:
             reason = f"{error.msg} at line {error.lineno}, column {error.colno}"
         flaskparser.abort(400, exc=error, messages={"json": [f"Invalid JSON body: {reason}."]})
-
-
-UNPARSED_BODY = "<request body>"
 
 
 def _invalid_json(reason: str) -> json.JSONDecodeError:
