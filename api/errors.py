@@ -24,6 +24,10 @@ DEPENDENCY_ERRORS = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
     redis.exceptions.BusyLoadingError,
+    # Redis answers but refuses writes: full (maxmemory), or a replica after a failover.
+    redis.exceptions.OutOfMemoryError,
+    redis.exceptions.ReadOnlyError,
+    redis.exceptions.MasterDownError,
 )
 
 

@@ -39,6 +39,9 @@ class ConduitSession(RedisSession):
         self.from_header = False
         self.credential_rejected = False
         self.stored = False
+        # Whether the old session could be read no longer matters: saving the new one (at the
+        # end of the request) tells whether Redis is up, and answers 503 if it is not.
+        self.store_error = None
 
     @property
     def public_id(self) -> str:
@@ -97,7 +100,13 @@ class ConduitSessionInterface(RedisSessionInterface):
                 path=self.get_cookie_path(app),
             )
             return
-        super().save_session(app, session, response)
+        try:
+            super().save_session(app, session, response)
+        except RedisError as error:
+            # Flask turns this into a 500 whose handler answers 503, then saves the session
+            # again while finalizing that error response: remember the outage so it does not.
+            session.store_error = error
+            raise
 
     def should_set_cookie(self, app: Flask, session: ConduitSession) -> bool:
         # API clients that authenticate by header get no cookie they did not ask for.

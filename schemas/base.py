@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 
 class BaseSchema(Schema):
@@ -38,3 +38,13 @@ class Timestamp(fields.Field):
         elif value.tzinfo is not None:
             value = value.astimezone(timezone.utc)
         return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+class FullMatch(validate.Regexp):
+    """validate.Regexp over the whole value: Python's `$` also matches before a final newline,
+    so `^[a-z]+$` alone lets "jake\\n" through. The pattern is documented in OpenAPI as given."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value

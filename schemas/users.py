@@ -2,7 +2,7 @@
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, ChangesSchema
+from schemas.base import BaseSchema, ChangesSchema, FullMatch
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 PASSWORD_MIN_LENGTH = 8
@@ -13,7 +13,7 @@ def username_field(**kwargs) -> fields.String:
     return fields.String(
         validate=[
             validate.Length(min=1, max=64),
-            validate.Regexp(USERNAME_PATTERN, error="may contain only letters, digits, '_', '.' and '-'"),
+            FullMatch(USERNAME_PATTERN, error="may contain only letters, digits, '_', '.' and '-'"),
         ],
         metadata={"example": "jake"},
         **kwargs,

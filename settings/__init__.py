@@ -29,7 +29,10 @@ class Config:
     # --- MySQL / MariaDB and the DBUtils PooledDB (see settings/pool.py)
     DATABASE_URL = env_str("DATABASE_URL", "mysql://root@127.0.0.1:3306/conduit")
     DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3)
-    DB_READ_TIMEOUT = env_int("DB_READ_TIMEOUT", 30)
+    # Also bounds the handshake of a new connection. A hung (not down) MySQL costs a request
+    # about 5 of these (checkout ping, reconnect, DBUtils' retry) before its 503: keep 5 x this
+    # under gunicorn's timeout (60 s), or the worker is killed and the client gets no answer.
+    DB_READ_TIMEOUT = env_int("DB_READ_TIMEOUT", 5)
     DB_POOL_MAX_CONNECTIONS = env_int("DB_POOL_MAX_CONNECTIONS", 8)
     DB_POOL_MIN_CACHED = env_int("DB_POOL_MIN_CACHED", 0)
     DB_POOL_MAX_CACHED = env_int("DB_POOL_MAX_CACHED", 8)
@@ -37,6 +40,8 @@ class Config:
     DB_POOL_BLOCKING = env_bool("DB_POOL_BLOCKING", True)
     DB_POOL_MAX_USAGE = env_int("DB_POOL_MAX_USAGE", 0)
     DB_POOL_SETSESSION = env_list("DB_POOL_SETSESSION", ["SET time_zone = '+00:00'"])
+    # 1: ping each connection as it leaves the pool and reconnect a dead one (after a MySQL
+    # restart), before a transaction starts on it; 0 turns that off (tests/test_mysql_outage.py).
     DB_POOL_PING = env_int("DB_POOL_PING", 1)
 
     # --- Redis: sessions, caches, rate limits

@@ -1,7 +1,6 @@
 """Articles: the global list, the feed, and reading, writing and deleting one article."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_user, current_user_id, login_optional, login_required
 from api.data.article_pages import ArticleFilters, fetch_article_page
@@ -15,7 +14,7 @@ from api.data.articles import (
 )
 from api.errors import abort
 from api.signals import article_created, article_deleted, article_updated, current_sender
-from api.smorest import path_arguments
+from api.smorest import Blueprint, path_arguments
 from schemas.articles import (
     ArticleListQuerySchema,
     ArticlePathSchema,

@@ -1,7 +1,6 @@
 """Comments: list, add and delete the comments of an article."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_user, current_user_id, login_optional, login_required
 from api.data.articles import find_article
@@ -9,7 +8,7 @@ from api.data.comments import delete_comment, fetch_comment, fetch_comment_owner
 from api.errors import abort
 from api.resources.articles import article_not_found
 from api.signals import comment_created, comment_deleted, current_sender
-from api.smorest import path_arguments
+from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema
 from schemas.comments import (
     CommentPathSchema,

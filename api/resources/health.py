@@ -4,11 +4,11 @@ import time
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.db import db
 from api.errors import DEPENDENCY_ERRORS
 from api.redis_store import redis_client
+from api.smorest import Blueprint
 from schemas.health import HealthSchema
 
 blp = Blueprint("health", __name__, url_prefix="/api", description="Liveness of the service and its dependencies.")

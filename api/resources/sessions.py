@@ -2,12 +2,12 @@
 
 from flask import session
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import session_registry
 from api.auth import current_user, end_current_session, login_required
 from api.errors import abort
 from api.signals import current_sender, session_revoked
+from api.smorest import Blueprint
 from schemas.sessions import SessionsResponseSchema
 
 blp = Blueprint("sessions", __name__, url_prefix="/api",

@@ -1,9 +1,9 @@
 """Tags: every tag in use."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.receivers.tags_cache import tags_in_use
+from api.smorest import Blueprint
 from schemas.tags import TagsResponseSchema
 
 blp = Blueprint("tags", __name__, url_prefix="/api", description="Tags in use.")

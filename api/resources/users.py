@@ -2,7 +2,6 @@
 
 from flask import session
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import session_registry
 from api.auth import current_token, current_user, end_current_session, login_required, start_session
@@ -26,6 +25,7 @@ from api.signals import (
     user_login_failed,
     user_registered,
 )
+from api.smorest import Blueprint
 from schemas.users import (
     LoginUserRequestSchema,
     NewUserRequestSchema,
