@@ -105,6 +105,12 @@ def start_session(user: dict, *, remember: bool = True) -> str:
     return session.sid
 
 
+def store_session_now() -> None:
+    """Write the session to Redis at once, not only at the end of the request (which writes it
+    again, harmlessly); a Redis outage then raises here, inside the caller's transaction."""
+    current_app.session_interface.store_now(session)
+
+
 def end_current_session() -> None:
     """Log out: the token and the cookie stop working at once."""
     user_id = session.get("user_id")

@@ -112,6 +112,10 @@ class ConduitSessionInterface(RedisSessionInterface):
         # API clients that authenticate by header get no cookie they did not ask for.
         return session.modified and not session.from_header
 
+    def store_now(self, session: ConduitSession) -> None:
+        """Write `session` to Redis now (see api.auth.store_session_now)."""
+        self._upsert_session(self.app.permanent_session_lifetime, session, self._get_store_id(session.sid))
+
     def lifetime_seconds(self, session: ConduitSession) -> int:
         if session.permanent:
             return int(self.app.permanent_session_lifetime.total_seconds())

@@ -114,6 +114,12 @@ def test_login_and_registration_answer_503_when_the_session_cannot_be_saved(clie
         assert_unavailable(registration, started)
     finally:
         redis_server.start()
+    # Nothing half-done: the account was rolled back with the 503, so the same retry now succeeds.
+    retry = client.post(
+        "/api/users",
+        json={"user": {"username": new_name, "email": f"{new_name}@example.com", "password": "long-enough-pw"}},
+    )
+    assert retry.status_code == 201, retry.get_json()
     # The failed save is not tried a second time while Flask finalizes the 503.
     assert not [record for record in caplog.records if "Request finalizing failed" in record.getMessage()]
 

@@ -4,7 +4,14 @@ from flask import session
 from flask.views import MethodView
 
 from api import session_registry
-from api.auth import current_token, current_user, end_current_session, login_required, start_session
+from api.auth import (
+    current_token,
+    current_user,
+    end_current_session,
+    login_required,
+    start_session,
+    store_session_now,
+)
 from api.db import db
 from api.data.users import (
     DuplicateUserError,
@@ -65,7 +72,10 @@ class Users(MethodView):
                 abort(422, "has already been taken", field=error.field)
             user = fetch_user_by_id(user_id)
             user_registered.send(current_sender(), user=user)
-        start_session(user)
+            start_session(user)
+            # Stored before the commit: if Redis is down the account is rolled back with a 503,
+            # so a retry succeeds instead of finding its email already taken.
+            store_session_now()
         return user_envelope(user)
 
 
