@@ -50,6 +50,9 @@ graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", 30))
 # dependency before its 503 (about 5 x DB_READ_TIMEOUT, see settings).
 timeout = 60
 keepalive = 5
+# gunicorn 27 opens a control socket at one fixed path per user by default, which several
+# servers on one machine (tests, instances) would fight over; we do not use it.
+control_socket_disable = True
 # Our request_finished receiver writes the access log (api/receivers/access_log.py), so
 # gunicorn's is off; its error log goes to stderr in our LOG_FORMAT.
 accesslog = None
