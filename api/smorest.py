@@ -1,14 +1,26 @@
-"""The flask-smorest Api: our error format for every error, and the API's security schemes."""
+"""The flask-smorest Api: our error format for every error, and the document's shared parts."""
 
 import flask_smorest
 from werkzeug.exceptions import HTTPException
 
 from api.errors import DEPENDENCY_ERRORS, dependency_error_response, http_exception_response
-from schemas.errors import ErrorSchema
+from api.openapi import DOCUMENT_OPTIONS, CommonResponsesPlugin, register_components
 
 
 class ConduitApi(flask_smorest.Api):
-    ERROR_SCHEMA = ErrorSchema
+    # Every status an operation can answer is listed: no catch-all "default" response.
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _init_spec(self, **options):
+        super()._init_spec(extra_plugins=[CommonResponsesPlugin()], **DOCUMENT_OPTIONS, **options)
+        register_components(self.spec, cookie_name=self._app.config["SESSION_COOKIE_NAME"])
+
+    def _register_responses(self):
+        """flask-smorest's error responses are named after HTTPStatus; ours come from
+        api.openapi.register_components, with names that stay put."""
+
+    def _register_pagination_header(self):
+        """Unused: our lists page with ?limit=&offset= and carry their own count."""
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
@@ -19,29 +31,6 @@ class ConduitApi(flask_smorest.Api):
 
     def handle_http_exception(self, error):
         return http_exception_response(error)
-
-
-
-def register_security_schemes(spec) -> None:
-    """The two ways to present a session: the RealWorld `Token` header and the session cookie."""
-    spec.components.security_scheme(
-        "Token",
-        {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": 'The session token from `user.token`, sent as "Token <token>" (or "Bearer <token>").',
-        },
-    )
-    spec.components.security_scheme(
-        "Cookie",
-        {
-            "type": "apiKey",
-            "in": "cookie",
-            "name": "conduit_session",
-            "description": "The session cookie set by registration and login.",
-        },
-    )
 
 
 def path_arguments(blueprint: flask_smorest.Blueprint, schema):

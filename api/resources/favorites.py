@@ -30,7 +30,7 @@ class Favorite(MethodView):
     @login_required
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="CreateArticleFavorite")
     def post(self, slug):
         """Favorite an article
@@ -42,7 +42,7 @@ class Favorite(MethodView):
     @login_required
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="DeleteArticleFavorite")
     def delete(self, slug):
         """Unfavorite an article

@@ -25,7 +25,7 @@ class Profile(MethodView):
     @login_optional
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="GetProfileByUsername")
     def get(self, username):
         """Get a profile
@@ -40,7 +40,7 @@ class Follow(MethodView):
     @login_required
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="FollowUserByUsername")
     def post(self, username):
         """Follow a user
@@ -58,7 +58,7 @@ class Follow(MethodView):
     @login_required
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="UnfollowUserByUsername")
     def delete(self, username):
         """Unfollow a user
