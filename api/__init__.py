@@ -55,7 +55,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     # flask-cors reads the CORS_* settings itself; only the API is shared with other origins.
     CORS(app, resources={r"/api/*": {}})
     init_security_headers(app)
-    init_docs_ui(app, docs_blueprint_name=smorest_api._make_doc_blueprint_name())
+    init_docs_ui(app)
     init_request_id(app)
     connect_receivers(app)
     register_commands(app)

@@ -18,6 +18,8 @@ DOCS_PAGE_POLICY = (
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
 
+SMOREST_DOCS_BLUEPRINT = "api-docs"  # flask-smorest's blueprint of the page and the document
+
 blp = Blueprint("docs_assets", __name__, static_folder="static", static_url_path="/static", url_prefix="/api/docs")
 
 
@@ -27,6 +29,6 @@ def swagger_ui_asset(filename):
     return send_from_directory(swagger_ui_path, filename)
 
 
-def init_docs_ui(app: Flask, docs_blueprint_name: str) -> None:
+def init_docs_ui(app: Flask) -> None:
     app.register_blueprint(blp)
-    set_page_policy(app, docs_blueprint_name, DOCS_PAGE_POLICY)
+    set_page_policy(app, SMOREST_DOCS_BLUEPRINT, DOCS_PAGE_POLICY)

@@ -117,7 +117,8 @@ def register_components(spec, *, cookie_name: str) -> None:
         "type": "apiKey",
         "in": "cookie",
         "name": cookie_name,
-        "description": "The session cookie set by registration and login.",
+        "description": "The session cookie set by registration and login. Browsers send it by themselves "
+                       "(pages cannot set it: in Swagger UI, run Login with Try it out instead).",
     })
 
 

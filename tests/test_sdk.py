@@ -108,7 +108,6 @@ def test_python_client_runs_the_main_flows(sdk, live_server):
 
 @pytest.mark.skipif(shutil.which("npm") is None, reason="npm is not installed: the TypeScript SDK cannot be built")
 def test_typescript_client_type_checks():
-    if not (ROOT / "node_modules" / ".bin" / "tsc").exists():
-        pytest.skip("node_modules is missing: run `make sdk` (or `npm ci`) first")
+    assert (ROOT / "node_modules" / ".bin" / "tsc").exists(), "npm is here but node_modules is not: run `make sdk`"
     # Inside the repository, so that the client finds ./node_modules (build/ is git-ignored).
     _run(["bash", "scripts/generate-sdk.sh", "typescript", "build/sdk/typescript"])
