@@ -119,7 +119,7 @@ class ArticleListItemSchema(BaseSchema):
 
 
 class ArticleSchema(ArticleListItemSchema):
-    body = fields.String(required=True, metadata={"example": "It takes a Jacobian"})
+    body = fields.String(required=True, metadata={"example": "You have to believe"})
 
 
 class SingleArticleResponseSchema(BaseSchema):
