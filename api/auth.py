@@ -80,7 +80,7 @@ def _document_security(view, *, required: bool):
     security = [{"Token": []}, {"Cookie": []}] + ([] if required else [{}])
     return Blueprint.doc(
         security=security,
-        responses={"401": "UNAUTHORIZED"},  # a name: flask-smorest registers the component lazily
+        responses={"401": "Unauthorized"},  # the shared component (api.openapi)
     )(view)
 
 

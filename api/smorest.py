@@ -1,5 +1,6 @@
 """flask-smorest, adapted: the Blueprint every resource uses (with a JSON body parser that turns
-any unusable body into a 400), the Api (our error format for every error), the security schemes."""
+any unusable body into a 400), and the Api (our error format for every error, the document's
+shared parts)."""
 
 import json
 import re
@@ -9,7 +10,7 @@ from webargs import core, flaskparser
 from werkzeug.exceptions import HTTPException
 
 from api.errors import DEPENDENCY_ERRORS, dependency_error_response, http_exception_response
-from schemas.errors import ErrorSchema
+from api.openapi import DOCUMENT_OPTIONS, CommonResponsesPlugin, register_components
 
 
 # A \uD800-\uDFFF escape: the only way a JSON text can smuggle in a lone surrogate, which is
@@ -61,7 +62,19 @@ class Blueprint(flask_smorest.Blueprint):
 
 
 class ConduitApi(flask_smorest.Api):
-    ERROR_SCHEMA = ErrorSchema
+    # Every status an operation can answer is listed: no catch-all "default" response.
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _init_spec(self, **options):
+        super()._init_spec(extra_plugins=[CommonResponsesPlugin()], **DOCUMENT_OPTIONS, **options)
+        register_components(self.spec, cookie_name=self._app.config["SESSION_COOKIE_NAME"])
+
+    def _register_responses(self):
+        """flask-smorest's error responses are named after HTTPStatus; ours come from
+        api.openapi.register_components, with names that stay put."""
+
+    def _register_pagination_header(self):
+        """Unused: our lists page with ?limit=&offset= and carry their own count."""
 
     def _register_error_handlers(self):
         self._app.register_error_handler(HTTPException, self.handle_http_exception)
@@ -72,29 +85,6 @@ class ConduitApi(flask_smorest.Api):
 
     def handle_http_exception(self, error):
         return http_exception_response(error)
-
-
-
-def register_security_schemes(spec) -> None:
-    """The two ways to present a session: the RealWorld `Token` header and the session cookie."""
-    spec.components.security_scheme(
-        "Token",
-        {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": 'The session token from `user.token`, sent as "Token <token>" (or "Bearer <token>").',
-        },
-    )
-    spec.components.security_scheme(
-        "Cookie",
-        {
-            "type": "apiKey",
-            "in": "cookie",
-            "name": "conduit_session",
-            "description": "The session cookie set by registration and login.",
-        },
-    )
 
 
 def path_arguments(blueprint: flask_smorest.Blueprint, schema):

@@ -27,7 +27,9 @@ class Timestamp(fields.Field):
     """
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("format", "date-time")
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("format", "date-time")
+        metadata.setdefault("example", "2026-11-24T10:15:30.123Z")
         super().__init__(dump_only=True, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):

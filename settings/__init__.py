@@ -115,6 +115,18 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
+    # Swagger UI at /api/docs, its files served by api/docs_ui.py from the swagger-ui-bundle package.
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
+    OPENAPI_SWAGGER_UI_CONFIG = {
+        "persistAuthorization": True,  # a token given to "Authorize" survives a reload
+        "withCredentials": True,  # "try it out" sends the session cookie that logging in set
+        "displayOperationId": True,
+        "displayRequestDuration": True,
+        "docExpansion": "list",
+        "tryItOutEnabled": True,
+        "validatorUrl": None,  # no badge from an outside validator: the page stays offline
+    }
 
     # --- logging (api/logging_setup.py): one line per request, and every other record alike
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.slow
 SLOW_ARGON2_TIME_COST = 150
 
 
-def post_json(base_port: int, path: str, document: dict, timeout: float = 30) -> tuple[int, dict]:
+def post_json(base_port: int, path: str, document: dict, timeout: float = 100) -> tuple[int, dict]:
     connection = http.client.HTTPConnection("127.0.0.1", base_port, timeout=timeout)
     try:
         connection.request("POST", path, body=json.dumps(document), headers={"Content-Type": "application/json"})
@@ -34,7 +34,7 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits(test_settings):
         **test_settings,
         "GUNICORN_WORKERS": "1",
         "GUNICORN_THREADS": "2",
-        "GUNICORN_GRACEFUL_TIMEOUT": "20",
+        "GUNICORN_GRACEFUL_TIMEOUT": "90",  # generous: a loaded machine hashes slowly
         "ARGON2_TIME_COST": str(SLOW_ARGON2_TIME_COST),
         "LOG_LEVEL": "WARNING",
     }
@@ -57,8 +57,8 @@ def test_sigterm_lets_the_request_in_flight_finish_then_exits(test_settings):
         terminated_at = time.monotonic()
         server.process.send_signal(signal.SIGTERM)
 
-        request.join(25)
-        exit_code = server.process.wait(25)
+        request.join(100)
+        exit_code = server.process.wait(100)
 
         assert "response" in outcome, f"the request in flight was cut off: {outcome.get('error')!r}"
         status, body = outcome["response"]

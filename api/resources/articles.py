@@ -65,7 +65,7 @@ class Articles(MethodView):
         return fetch_article_page(filters, viewer_id=current_user_id(), limit=query["limit"], offset=query["offset"])
 
     @login_required
-    @blp.arguments(NewArticleRequestSchema)
+    @blp.arguments(NewArticleRequestSchema, description="The article to publish.")
     @blp.response(201, SingleArticleResponseSchema)
     @blp.doc(operationId="CreateArticle")
     def post(self, payload):
@@ -101,18 +101,21 @@ class Article(MethodView):
     @login_optional
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="GetArticle")
     def get(self, slug):
-        """Get an article"""
+        """Get an article
+
+        With its body; `favorited` and `author.following` are the caller's (false when anonymous).
+        """
         return article_envelope(fetch_article_by_slug(slug, current_user_id()), slug)
 
     @login_required
     @path_arguments(blp, ArticlePathSchema)
-    @blp.arguments(UpdateArticleRequestSchema)
+    @blp.arguments(UpdateArticleRequestSchema, description="The fields to change: at least one.")
     @blp.response(200, SingleArticleResponseSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(403, response="Forbidden")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="UpdateArticle")
     def put(self, payload, slug):
         """Update an article
@@ -129,8 +132,8 @@ class Article(MethodView):
     @login_required
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(204)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(403, response="Forbidden")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="DeleteArticle")
     def delete(self, slug):
         """Delete an article

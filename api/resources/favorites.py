@@ -29,7 +29,7 @@ class Favorite(MethodView):
     @login_required
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="CreateArticleFavorite")
     def post(self, slug):
         """Favorite an article
@@ -41,7 +41,7 @@ class Favorite(MethodView):
     @login_required
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="DeleteArticleFavorite")
     def delete(self, slug):
         """Unfavorite an article

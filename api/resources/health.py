@@ -26,7 +26,8 @@ def _timed_check(check) -> dict:
 @blp.route("/health")
 class Health(MethodView):
     @blp.response(200, HealthSchema)
-    @blp.alt_response(503, schema=HealthSchema, description="MySQL or Redis is down.")
+    @blp.alt_response(503, schema=HealthSchema, description="MySQL or Redis is down.",
+                      headers={"Retry-After": "Retry-After"})
     @blp.doc(operationId="GetHealth", security=[])
     def get(self):
         """Check the service's dependencies

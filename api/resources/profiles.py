@@ -24,7 +24,7 @@ class Profile(MethodView):
     @login_optional
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="GetProfileByUsername")
     def get(self, username):
         """Get a profile
@@ -39,7 +39,7 @@ class Follow(MethodView):
     @login_required
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="FollowUserByUsername")
     def post(self, username):
         """Follow a user
@@ -57,7 +57,7 @@ class Follow(MethodView):
     @login_required
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="UnfollowUserByUsername")
     def delete(self, username):
         """Unfollow a user

@@ -45,11 +45,13 @@ class Sessions(MethodView):
             session_revoked.send(current_sender(), user=user, session_ids=ended)
 
 
-@blp.route("/user/sessions/<session_id>")
+@blp.route("/user/sessions/<session_id>", parameters=[
+    {"in": "path", "name": "session_id", "description": "The session's public `id`, from the session list."},
+])
 class SessionById(MethodView):
     @login_required
     @blp.response(204)
-    @blp.alt_response(404, response="NOT_FOUND", description="The caller has no live session with this id.")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="RevokeSession")
     def delete(self, session_id):
         """End one session

@@ -52,9 +52,9 @@ def user_envelope(user: dict) -> dict:
 @blp.route("/users")
 class Users(MethodView):
     @rate_limited(REGISTRATIONS)
-    @blp.arguments(NewUserRequestSchema)
-    @blp.response(201, UserResponseSchema)
-    @blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many registrations from this address.")
+    @blp.arguments(NewUserRequestSchema, description="The new account.")
+    @blp.response(201, UserResponseSchema, headers={"Set-Cookie": "Set-Cookie"})
+    @blp.alt_response(429, response="TooManyRequests")
     @blp.doc(operationId="CreateUser", security=[])
     def post(self, payload):
         """Register a new user
@@ -82,10 +82,10 @@ class Users(MethodView):
 @blp.route("/users/login")
 class Login(MethodView):
     @rate_limited(LOGIN_FAILURES)
-    @blp.arguments(LoginUserRequestSchema)
-    @blp.response(200, UserResponseSchema)
-    @blp.alt_response(429, response="TOO_MANY_REQUESTS",
-                      description="Too many failed logins for this account from this address.")
+    @blp.arguments(LoginUserRequestSchema, description="The credentials.")
+    @blp.response(200, UserResponseSchema, headers={"Set-Cookie": "Set-Cookie"})
+    @blp.alt_response(401, response="Unauthorized")
+    @blp.alt_response(429, response="TooManyRequests")
     @blp.doc(operationId="Login", security=[])
     def post(self, payload):
         """Log in
@@ -130,13 +130,18 @@ class Logout(MethodView):
 class CurrentUser(MethodView):
     @login_required
     @blp.response(200, UserResponseSchema)
+    # Listed by the RealWorld description for every operation; this one takes no input to refuse.
+    @blp.alt_response(422, response="UnprocessableEntity")
     @blp.doc(operationId="GetCurrentUser")
     def get(self):
-        """Get the current user"""
+        """Get the current user
+
+        The caller's account, with the token of the session this request came with.
+        """
         return user_envelope(current_user())
 
     @login_required
-    @blp.arguments(UpdateUserRequestSchema)
+    @blp.arguments(UpdateUserRequestSchema, description="The fields to change: at least one.")
     @blp.response(200, UserResponseSchema)
     @blp.doc(operationId="UpdateCurrentUser")
     def put(self, payload):
