@@ -24,6 +24,7 @@ DEPENDENCY_ERRORS = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
     redis.exceptions.BusyLoadingError,
+    redis.exceptions.ClusterError,  # a Redis Cluster with slots uncovered, or retries exhausted
 )
 
 

@@ -5,6 +5,9 @@ version (INCR), after its transaction committed. A reader fills the cache with t
 saw *before* reading MySQL, so a list read just before a change is never served after it: its
 version is already old. If Redis is down, readers fall back to MySQL and writers skip the bump;
 the TTL then bounds how long a list cached before the outage can be out of date.
+
+The list and its version are read together with one MGET, which a Redis Cluster allows only
+within one hash slot: both keys carry the hash tag `{tags}`, so they always share a slot.
 """
 
 import json
@@ -20,11 +23,12 @@ from api.signals import article_created, article_deleted, article_updated
 logger = logging.getLogger("conduit.tags_cache")
 
 CACHE_TTL_SECONDS = 300
+HASH_TAG = "{tags}"  # the cached list and its version share a cluster slot
 
 
 def tags_in_use() -> list[str]:
     """Every tag in use: from the cache when it is current, else from MySQL (then cached)."""
-    cache_key, version_key = redis_key("tags"), redis_key("tags", "version")
+    cache_key, version_key = redis_key(HASH_TAG), redis_key(HASH_TAG, "version")
     try:
         cached, version = redis_client().mget(cache_key, version_key)
     except RedisError as error:
@@ -46,7 +50,7 @@ def tags_in_use() -> list[str]:
 def invalidate_tags() -> None:
     """Make every cached tag list stale."""
     try:
-        redis_client().incr(redis_key("tags", "version"))
+        redis_client().incr(redis_key(HASH_TAG, "version"))
     except RedisError as error:
         # The article is saved; failing its request now would only hide that. The TTL catches up.
         logger.warning("could not invalidate the tags cache: %s", error)
