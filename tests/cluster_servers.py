@@ -149,8 +149,10 @@ class RedisSentinel(RedisServer):
 
 
 def redis_cluster_nodes(directory: Path, size: int = 3) -> list[RedisServer]:
+    # The bus port is given, not derived (port + 10000, which may be taken or out of range).
     return [RedisServer(f"cluster-node-{number}", directory / f"node-{number}", "--cluster-enabled", "yes",
-                        "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "2000")
+                        "--cluster-port", str(free_port()), "--cluster-config-file", "nodes.conf",
+                        "--cluster-node-timeout", "2000")
             for number in range(1, size + 1)]
 
 
