@@ -56,11 +56,11 @@ class ReplicaSet:
     def __bool__(self) -> bool:
         return bool(self.replicas)
 
-    def next_answering(self) -> Replica | None:
+    def next_answering(self, skip=()) -> Replica | None:
         start = next(self._turns)
         for offset in range(len(self.replicas)):
             replica = self.replicas[(start + offset) % len(self.replicas)]
-            if replica.answering():
+            if replica.answering() and replica not in skip:
                 return replica
         return None
 
@@ -79,7 +79,8 @@ def replica_for_read() -> Replica | None:
         return None
     replica = g.get("_db_replica")
     if replica is None or not replica.answering():
-        replica = g._db_replica = replicas.next_answering()
+        # A replica that failed in this context is not tried again in it, even with no retry interval.
+        replica = g._db_replica = replicas.next_answering(skip=g.get("_db_failed_replicas", ()))
     return replica
 
 
@@ -87,7 +88,8 @@ def replica_failed(replica: Replica, error: Exception) -> None:
     """Skip `replica` for the retry interval; the caller drops this context's connection to it."""
     replica.failed()
     g.pop("_db_replica", None)
-    logger.warning("replica %s failed, skipped for %ss: %s", replica.name, current_app.config["REPLICA_RETRY_SECONDS"],
+    g.setdefault("_db_failed_replicas", set()).add(replica)
+    logger.warning("replica %s failed, skipped for %ss: %r", replica.name, current_app.config["REPLICA_RETRY_SECONDS"],
                    error)
 
 
