@@ -27,12 +27,14 @@ SERVICE = "conduit-test"
 def deployment(tmp_path_factory):
     directory = tmp_path_factory.mktemp("sentinel")
     # No delay before the replica's first sync (Redis waits 5 s by default, for more replicas).
-    with running(RedisServer("primary", directory / "primary", "--repl-diskless-sync-delay", "0")) as (primary,):
-        replica = RedisServer("replica", directory / "replica", "--replicaof", "127.0.0.1", str(primary.port))
-        sentinel = RedisSentinel("sentinel", directory / "sentinel", SERVICE, primary.port)
-        with running(replica, sentinel):
-            # A failover needs a replica the sentinel knows about, in sync with the primary.
-            wait_until(lambda: primary.client().info("replication")["connected_slaves"] == 1, "replica attached")
+    primary = RedisServer("primary", directory / "primary", "--repl-diskless-sync-delay", "0")
+    replica = RedisServer("replica", directory / "replica", "--replicaof", "127.0.0.1", str(primary.port))
+    sentinel = RedisSentinel("sentinel", directory / "sentinel", SERVICE, primary.port)
+    with running(primary, replica):
+        # The sentinel starts once the replica is attached, so its first look at the primary
+        # finds the replica (the next look would be 10 s later): a failover needs one.
+        wait_until(lambda: primary.client().info("replication")["connected_slaves"] == 1, "replica attached")
+        with running(sentinel):
             wait_until(lambda: sentinel.client().sentinel_slaves(SERVICE), "sentinel sees the replica")
             yield primary, replica, sentinel
 
