@@ -17,7 +17,9 @@ from typing import Any, Iterator, Sequence
 
 from flask import Flask, current_app, g
 
-from api.db_routing import Replica, ReplicaSet, init_replica_routing, note_write, replica_failed, replica_for_read
+from api.db_routing import (
+    Replica, ReplicaSet, init_replica_routing, note_write, reads_on_primary, replica_failed, replica_for_read,
+)
 from api.errors import DEPENDENCY_ERRORS
 from settings.pool import build_pool
 
@@ -171,6 +173,11 @@ class SQLHelper:
             self._count_statement()
             cursor.executemany(sql, rows)
             return ExecuteResult(cursor.rowcount, cursor.lastrowid)
+
+    def reads_on_primary(self):
+        """Send the reads of the `with` block to the primary even when replicas are configured:
+        for refilling a cache that every caller shares, which must not be filled from a lagging replica."""
+        return reads_on_primary()
 
     @contextmanager
     def transaction(self) -> Iterator["SQLHelper"]:

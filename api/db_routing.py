@@ -3,7 +3,9 @@
 With DATABASE_REPLICA_URLS set, `db.fetch_one` / `db.fetch_all` outside a transaction go to a
 replica, chosen round robin per application context (which then keeps it: one connection per
 pool per context, as for the primary). Everything else goes to the primary: writes,
-`transaction()` blocks, and every read of a context that has written already.
+`transaction()` blocks, every read of a context that has written already, and reads inside
+`reads_on_primary()` (refills of caches that every caller shares: a lagging replica would
+fill them with the past, for everyone, until the next invalidation).
 
 Read-your-writes across requests: a request that wrote leaves a mark for its caller (the
 session's user id) in Redis that lives REPLICA_STICKY_SECONDS; while it lives, that caller's
@@ -20,6 +22,8 @@ replica, and with none answering, on the primary: reads never fail because of a 
 import itertools
 import logging
 import time
+from contextlib import contextmanager
+from typing import Iterator
 
 from flask import Flask, current_app, g, has_request_context, session
 from redis.exceptions import RedisError
@@ -75,7 +79,7 @@ def init_replica_routing(app: Flask, replicas: ReplicaSet) -> None:
 def replica_for_read() -> Replica | None:
     """The replica the current context reads from; None: read on the primary."""
     replicas = current_app.extensions["sql_replicas"]
-    if not replicas or g.get("_db_wrote") or _caller_wrote_lately():
+    if not replicas or g.get("_db_wrote") or g.get("_db_primary_reads") or _caller_wrote_lately():
         return None
     replica = g.get("_db_replica")
     if replica is None or not replica.answering():
@@ -91,6 +95,17 @@ def replica_failed(replica: Replica, error: Exception) -> None:
     g.setdefault("_db_failed_replicas", set()).add(replica)
     logger.warning("replica %s failed, skipped for %ss: %r", replica.name, current_app.config["REPLICA_RETRY_SECONDS"],
                    error)
+
+
+@contextmanager
+def reads_on_primary() -> Iterator[None]:
+    """Send the block's reads to the primary (blocks nest)."""
+    depth = g.get("_db_primary_reads", 0)
+    g._db_primary_reads = depth + 1
+    try:
+        yield
+    finally:
+        g._db_primary_reads = depth
 
 
 def note_write() -> None:

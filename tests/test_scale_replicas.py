@@ -129,6 +129,24 @@ def test_a_writer_reads_its_writes_while_the_replica_lags(servers, make_replica_
     assert response.get_json()["profile"]["bio"] == "fresh" and set(by_pool) == {"replica1"}
 
 
+def test_the_tags_cache_is_refilled_from_the_primary_not_a_lagging_replica(servers, make_replica_app):
+    primary, replica = servers
+    app = make_replica_app()
+    api = app.test_client(use_cookies=False)
+    author = register(api)
+    api.get("/api/tags")  # the cache is filled
+    replica.query("STOP SLAVE SQL_THREAD")
+    try:
+        tag = unique("lagging")
+        create_article(api, author["token"], tagList=[tag])
+        response, by_pool = count_queries_by_pool(api, "GET", "/api/tags")
+        assert tag in response.get_json()["tags"] and set(by_pool) == {"primary"}
+        # The replica does not know the tag yet: filled from it, the cache would miss it.
+        assert not replica.query("SELECT 1 FROM conduit_scale.tags WHERE name = %s", (tag,))
+    finally:
+        replica.query("START SLAVE SQL_THREAD")
+
+
 def test_a_stopped_replica_is_skipped_and_reads_fall_back_to_the_primary(servers, make_replica_app):
     primary, replica = servers
     app = make_replica_app()

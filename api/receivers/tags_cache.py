@@ -3,8 +3,10 @@
 The cached list carries the cache's version; every change to an article's tags bumps the
 version (INCR), after its transaction committed. A reader fills the cache with the version it
 saw *before* reading MySQL, so a list read just before a change is never served after it: its
-version is already old. If Redis is down, readers fall back to MySQL and writers skip the bump;
-the TTL then bounds how long a list cached before the outage can be out of date.
+version is already old. The refill reads the primary even with read replicas configured: a
+lagging replica would cache the list from before the change under the new version. If Redis
+is down, readers fall back to MySQL and writers skip the bump; the TTL then bounds how long a
+list cached before the outage can be out of date.
 
 The list and its version are read together with one MGET, which a Redis Cluster allows only
 within one hash slot: both keys carry the hash tag `{tags}`, so they always share a slot.
@@ -17,6 +19,7 @@ from flask import Flask
 from redis.exceptions import RedisError
 
 from api.data.tags import fetch_tags_in_use
+from api.db import db
 from api.redis_store import redis_client, redis_key
 from api.signals import article_created, article_deleted, article_updated
 
@@ -39,7 +42,8 @@ def tags_in_use() -> list[str]:
         entry = json.loads(cached)
         if entry["version"] == version:
             return entry["tags"]
-    tags = fetch_tags_in_use()
+    with db.reads_on_primary():
+        tags = fetch_tags_in_use()
     try:
         redis_client().set(cache_key, json.dumps({"version": version, "tags": tags}), ex=CACHE_TTL_SECONDS)
     except RedisError as error:
