@@ -5,10 +5,13 @@ and their user's index land in different hash slots, so these scenarios only pas
 multi-key operation copes with that (see api/redis_store.py).
 """
 
+import time
+
 import pytest
 from redis.cluster import RedisCluster
 
 from api import create_app
+from api.sessions import user_sessions_key
 from settings import TestConfig
 from tests.cluster_servers import create_redis_cluster, redis_cluster_nodes, running
 from tests.factories import auth_header, create_article, login, register, unique
@@ -89,3 +92,13 @@ def test_the_tags_cache_works_in_a_cluster(cluster_app):
     create_article(api, user["token"], tagList=[tag])
     assert tag in api.get("/api/tags").get_json()["tags"]  # the version bump reached the reader
     assert tag in api.get("/api/tags").get_json()["tags"]  # ... and the refilled cache serves it
+
+
+def test_purging_expired_session_ids_scans_every_primary(cluster_app):
+    client, now = cluster_app.extensions["redis"], time.time()
+    indexes = [user_sessions_key(cluster_app.config["REDIS_KEY_PREFIX"], unique("purge")) for _ in range(6)]
+    for index in indexes:  # six indexes, in slots all over the cluster
+        client.zadd(index, {"expired": now - 60, "live": now + 600})
+    result = cluster_app.test_cli_runner().invoke(args=["sessions", "purge-expired"])
+    assert result.exit_code == 0, result.output
+    assert all(client.zrange(index, 0, -1) == [b"live"] for index in indexes)
