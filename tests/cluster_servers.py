@@ -8,6 +8,7 @@ machine's shared MariaDB (3306) and Redis (6379) are never touched. A missing bi
 the test that needs it, saying which and how to install it.
 """
 
+import getpass
 import json
 import os
 import shutil
@@ -171,7 +172,8 @@ def create_redis_cluster(nodes: list[RedisServer]) -> None:
 # --- MariaDB
 
 class MariaDBServer(ChildServer):
-    """mariadbd from /usr/sbin on a fresh data directory; root has no password over TCP."""
+    """mariadbd from /usr/sbin on a fresh data directory, run as whoever runs the tests; its
+    root account has no password over TCP."""
 
     def __init__(self, name: str, directory: Path, server_id: int, *options: str):
         super().__init__(name, directory)
@@ -182,14 +184,14 @@ class MariaDBServer(ChildServer):
         """Start creating the system tables (mariadb-install-db); wait() on the result."""
         return subprocess.Popen(
             [binary("mariadb-install-db", "mariadb-server"), "--no-defaults", f"--datadir={self.data_dir}",
-             "--auth-root-authentication-method=normal", "--skip-test-db", "--user=root"],
+             "--auth-root-authentication-method=normal", "--skip-test-db", f"--user={getpass.getuser()}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
 
     def command(self) -> list[str]:
         return [binary("mariadbd", "mariadb-server"), "--no-defaults", f"--datadir={self.data_dir}",
                 f"--port={self.port}", "--bind-address=127.0.0.1", f"--socket={self.directory}/mysqld.sock",
-                f"--pid-file={self.directory}/mysqld.pid", "--user=root", f"--server-id={self.server_id}",
+                f"--pid-file={self.directory}/mysqld.pid", f"--user={getpass.getuser()}", f"--server-id={self.server_id}",
                 "--skip-name-resolve", "--innodb-buffer-pool-size=32M", "--innodb-flush-log-at-trx-commit=0",
                 f"--log-error={self.log_path}", *self.options]
 
