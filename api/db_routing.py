@@ -93,8 +93,8 @@ def replica_failed(replica: Replica, error: Exception) -> None:
     replica.failed()
     g.pop("_db_replica", None)
     g.setdefault("_db_failed_replicas", set()).add(replica)
-    logger.warning("replica %s failed, skipped for %ss: %r", replica.name, current_app.config["REPLICA_RETRY_SECONDS"],
-                   error)
+    seconds = current_app.config["REPLICA_RETRY_SECONDS"]
+    logger.warning("replica %s failed, skipped for %ss: %r", replica.name, seconds, error)
 
 
 @contextmanager

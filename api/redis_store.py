@@ -28,10 +28,8 @@ def build_redis_client(config) -> RedisClient:
     """A client with short timeouts, so an outage becomes a quick 503 rather than a hang."""
     timeouts = _timeouts(config)
     if config["REDIS_CLUSTER_NODES"]:
-        return RedisCluster(
-            startup_nodes=[ClusterNode(host, port) for host, port in _addresses(config["REDIS_CLUSTER_NODES"])],
-            **timeouts, **_credentials(config),
-        )
+        nodes = [ClusterNode(host, port) for host, port in _addresses(config["REDIS_CLUSTER_NODES"])]
+        return RedisCluster(startup_nodes=nodes, **timeouts, **_credentials(config))
     if config["REDIS_SENTINELS"]:
         sentinel = Sentinel(_addresses(config["REDIS_SENTINELS"]), sentinel_kwargs=timeouts, **timeouts)
         db = parse_url(config["REDIS_URL"]).get("db", 0)

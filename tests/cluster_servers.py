@@ -191,7 +191,8 @@ class MariaDBServer(ChildServer):
     def command(self) -> list[str]:
         return [binary("mariadbd", "mariadb-server"), "--no-defaults", f"--datadir={self.data_dir}",
                 f"--port={self.port}", "--bind-address=127.0.0.1", f"--socket={self.directory}/mysqld.sock",
-                f"--pid-file={self.directory}/mysqld.pid", f"--user={getpass.getuser()}", f"--server-id={self.server_id}",
+                f"--pid-file={self.directory}/mysqld.pid", f"--user={getpass.getuser()}",
+                f"--server-id={self.server_id}",
                 "--skip-name-resolve", "--innodb-buffer-pool-size=32M", "--innodb-flush-log-at-trx-commit=0",
                 f"--log-error={self.log_path}", *self.options]
 
@@ -255,7 +256,8 @@ class AppInstance(ChildServer):
 
     def command(self) -> list[str]:
         # --no-control-socket: gunicorn 27 otherwise opens one control socket path shared by every instance.
-        return [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--no-control-socket", "wsgi:app"]
+        return [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--no-control-socket", "wsgi:app"]
 
     @property
     def base_url(self) -> str:

@@ -55,7 +55,7 @@ def test_sessions_by_cookie_and_token_list_revoke_and_log_out(cluster, cluster_a
     # MULTI, would fail here.
     session_keys = [cluster_app.config["SESSION_KEY_PREFIX"] + token for token in tokens]
     assert len({slot(cluster, key) for key in session_keys}) > 1
-    assert RedisCluster(host="127.0.0.1", port=cluster[2].port).exists(*session_keys) == 3  # in the cluster, nowhere else
+    assert RedisCluster(host="127.0.0.1", port=cluster[2].port).exists(*session_keys) == 3  # not elsewhere
 
     sessions = api.get("/api/user/sessions", headers=auth_header(tokens[0])).get_json()["sessions"]
     assert len(sessions) == 4

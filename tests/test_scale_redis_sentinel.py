@@ -81,13 +81,14 @@ def test_the_service_follows_a_failover_and_the_session_survives(deployment, sen
         time.sleep(0.02)
 
     # After the switch the session still works, and its writes land on the new primary.
-    updated = client.put("/api/user", json={"user": {"bio": "after the failover"}}, headers=auth_header(user["token"]))
-    assert updated.status_code == 200
+    me = auth_header(user["token"])
+    assert client.put("/api/user", json={"user": {"bio": "after the failover"}}, headers=me).status_code == 200
     assert replica.client().info("replication")["role"] == "master"
     assert replica.client().ttl(session_key) > 0
     relogin = login(client, user["email"])
     assert relogin.status_code == 200
-    assert replica.client().exists(sentinel_app.config["SESSION_KEY_PREFIX"] + relogin.get_json()["user"]["token"])
+    new_token = relogin.get_json()["user"]["token"]
+    assert replica.client().exists(sentinel_app.config["SESSION_KEY_PREFIX"] + new_token)
 
     # The rate limiter found the new primary too: its counters are there.
     assert [login(client, user["email"], "wrong-password").status_code for _ in range(3)] == [401, 401, 429]

@@ -79,7 +79,7 @@ def test_reads_go_to_the_replica_writes_and_transactions_to_the_primary(servers,
     response, by_pool = count_queries_by_pool(api, "GET", f"/api/articles?tag={tag}")
     assert response.get_json()["articlesCount"] == 1  # replicated, then read on the replica
     assert set(by_pool) == {"replica1"}
-    response, by_pool = count_queries_by_pool(api, "GET", "/api/health")  # the load balancer asks about the primary
+    response, by_pool = count_queries_by_pool(api, "GET", "/api/health")  # it asks about the primary
     assert response.status_code == 200 and by_pool == {"primary": 1}
 
     with app.app_context():
