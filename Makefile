@@ -66,6 +66,7 @@ run: migrate
 	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: services node-tools browser
+	@bash scripts/provision-test-servers.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 clean:

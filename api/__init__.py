@@ -68,3 +68,5 @@ def _check_config(app: Flask) -> None:
     if "*" in app.config["CORS_ORIGINS"] and app.config["CORS_SUPPORTS_CREDENTIALS"]:
         # flask-cors would echo any origin with credentials allowed: every site could act as the user.
         raise RuntimeError("CORS_ORIGINS must list origins, not '*': session cookies are sent cross-origin")
+    if app.config["REDIS_SENTINELS"] and app.config["REDIS_CLUSTER_NODES"]:
+        raise RuntimeError("Set REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both")

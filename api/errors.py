@@ -28,6 +28,7 @@ DEPENDENCY_ERRORS = (
     redis.exceptions.OutOfMemoryError,
     redis.exceptions.ReadOnlyError,
     redis.exceptions.MasterDownError,
+    redis.exceptions.ClusterError,  # a Redis Cluster with slots uncovered, or retries exhausted
 )
 
 

@@ -43,12 +43,26 @@ class Config:
     # 1: ping each connection as it leaves the pool and reconnect a dead one (after a MySQL
     # restart), before a transaction starts on it; 0 turns that off (tests/test_mysql_outage.py).
     DB_POOL_PING = env_int("DB_POOL_PING", 1)
+    # Read replicas (api/db_routing.py): comma-separated mysql:// URLs, each given a pool built
+    # like the primary's. Reads outside transactions go there, round robin; empty: all on the primary.
+    DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+    # After a caller writes, their reads stay on the primary this long (read-your-writes);
+    # keep it above the replicas' usual replication lag.
+    REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 5)
+    # A replica that failed is skipped this long (per worker process), then tried again.
+    REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 10)
 
     # --- Redis: sessions, caches, rate limits
     REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
     REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 2)
     # Prefix of every Redis key we own other than the sessions themselves.
     REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "conduit:")
+    # Redis Sentinel (api/redis_store.py): comma-separated host:port of the sentinels, and the
+    # name they monitor the primary under. Set, they replace REDIS_URL's host and port.
+    REDIS_SENTINELS = env_list("REDIS_SENTINELS", [])
+    REDIS_SENTINEL_SERVICE = env_str("REDIS_SENTINEL_SERVICE", "mymaster")
+    # Redis Cluster: comma-separated host:port of some of its nodes (the client finds the rest).
+    REDIS_CLUSTER_NODES = env_list("REDIS_CLUSTER_NODES", [])
 
     # --- sessions (Flask-Session, Redis backend)
     SESSION_TYPE = "redis"

@@ -52,9 +52,10 @@ class DatabaseAddress:
         return kwargs
 
 
-def build_pool(config) -> PooledDB:
-    """A PooledDB configured entirely from settings (see the DB_POOL_* settings)."""
-    address = DatabaseAddress.from_url(config["DATABASE_URL"])
+def build_pool(config, url: str | None = None) -> PooledDB:
+    """A PooledDB configured entirely from settings (see the DB_POOL_* settings), connected to
+    DATABASE_URL or to `url` (a read replica's, from DATABASE_REPLICA_URLS)."""
+    address = DatabaseAddress.from_url(url or config["DATABASE_URL"])
     max_connections = config["DB_POOL_MAX_CONNECTIONS"]
     min_cached, max_cached = config["DB_POOL_MIN_CACHED"], config["DB_POOL_MAX_CACHED"]
     if max_connections:

@@ -35,7 +35,8 @@ class Health(MethodView):
         200 when MySQL and Redis both answer, else 503 (with Retry-After) and the same body,
         which says which one is down. Load balancers can poll it.
         """
-        mysql = _timed_check(lambda: db.fetch_one("SELECT 1"))
+        with db.reads_on_primary():  # the instance is healthy when it can write; replicas only stand in
+            mysql = _timed_check(lambda: db.fetch_one("SELECT 1"))
         mysql["pool"] = db.pool_status()
         redis = _timed_check(lambda: redis_client().ping())
         healthy = mysql["status"] == redis["status"] == "ok"
