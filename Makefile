@@ -5,11 +5,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 
-.PHONY: run test bench bench-growth bench-tools venv services migrate clean help
+# Redocly's CLI: no telemetry, no update check.
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
+
+.PHONY: run test venv services migrate node-tools browser openapi lint-openapi sdk bench bench-growth bench-tools clean help
 
 help:
-	@echo "make run   provision everything, then serve the API (Swagger UI at /api/docs)"
-	@echo "make test  provision everything, then run the whole test suite"
+	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
+	@echo "make test          provision everything, then run the whole test suite"
+	@echo "make openapi       export the OpenAPI document to openapi/openapi.json (commit it)"
+	@echo "make lint-openapi  lint openapi/openapi.json with Redocly"
+	@echo "make sdk           generate the Python and TypeScript clients into build/sdk/"
 	@echo "make bench         provision, then load the API and its ceilings with wrk (README: Performance)"
 	@echo "make bench-growth  list_anon, list_tag and feed at 1,000 and at 100,000 articles"
 
@@ -24,6 +31,32 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
+# The npm tools of package.json (Redocly's linter, the TypeScript SDK generator and tsc),
+# reinstalled only when the lock file changes. Without npm, their tests are skipped.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node-tools:
+	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.installed; \
+	else echo "npm not found: the OpenAPI lint and TypeScript SDK tests will be skipped"; fi
+
+# Debian's Chromium, for the browser test of Swagger UI.
+browser:
+	@bash scripts/provision-browser.sh
+
+# The committed document is built with fixed settings (api.openapi.documentation_app), so it
+# does not depend on this machine's environment; tests fail when it is stale.
+openapi: venv
+	$(BIN)/flask --app 'api.openapi:documentation_app()' openapi write --format=json openapi/openapi.json
+
+lint-openapi: node-tools
+	node_modules/.bin/redocly lint --config openapi/redocly.yaml openapi/openapi.json
+
+sdk: venv node-tools
+	bash scripts/generate-sdk.sh python build/sdk/python
+	bash scripts/generate-sdk.sh typescript build/sdk/typescript
+
 services: venv
 	@bash scripts/provision-services.sh
 
@@ -34,7 +67,8 @@ run: migrate
 	@$(BIN)/python -c 'from settings import Config as c; print(f"\nConduit API:  http://{c.HOST}:{c.PORT}/api\nSwagger UI:   http://{c.HOST}:{c.PORT}/api/docs\n")'
 	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: services
+test: services node-tools browser
+	@bash scripts/provision-test-servers.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmark: its own database and Redis prefix, never the data of `make run`.
@@ -53,4 +87,4 @@ bench-growth: services bench-tools
 	$(BIN)/python -m bench --growth $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache node_modules build

@@ -6,6 +6,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.cli import register_commands
 from api.db import db
+from api.docs_ui import init_docs_ui
 from api.json_provider import OrjsonProvider
 from api.logging_setup import configure_logging
 from api.rate_limits import init_rate_limits
@@ -16,7 +17,7 @@ from api.resources import activity, articles, comments, favorites, health, profi
 from api.resources.metrics import init_metrics_endpoint
 from api.security_headers import init_security_headers
 from api.sessions import ConduitSessionExtension
-from api.smorest import ConduitApi, register_security_schemes
+from api.smorest import ConduitApi
 from schemas.base import Timestamp
 from settings import Config, config_for_environment
 
@@ -48,7 +49,6 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 
     smorest_api = ConduitApi(app)
     smorest_api.register_field(Timestamp, "string", "date-time")
-    register_security_schemes(smorest_api.spec)
     for blueprint in BLUEPRINTS:
         smorest_api.register_blueprint(blueprint)
 
@@ -57,6 +57,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     # flask-cors reads the CORS_* settings itself; only the API is shared with other origins.
     CORS(app, resources={r"/api/*": {}})
     init_security_headers(app)
+    init_docs_ui(app)
     init_request_id(app)
     connect_receivers(app)
     register_commands(app)
@@ -69,3 +70,5 @@ def _check_config(app: Flask) -> None:
     if "*" in app.config["CORS_ORIGINS"] and app.config["CORS_SUPPORTS_CREDENTIALS"]:
         # flask-cors would echo any origin with credentials allowed: every site could act as the user.
         raise RuntimeError("CORS_ORIGINS must list origins, not '*': session cookies are sent cross-origin")
+    if app.config["REDIS_SENTINELS"] and app.config["REDIS_CLUSTER_NODES"]:
+        raise RuntimeError("Set REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both")

@@ -80,7 +80,7 @@ def _document_security(view, *, required: bool):
     security = [{"Token": []}, {"Cookie": []}] + ([] if required else [{}])
     return Blueprint.doc(
         security=security,
-        responses={"401": "UNAUTHORIZED"},  # a name: flask-smorest registers the component lazily
+        responses={"401": "Unauthorized"},  # the shared component (api.openapi)
     )(view)
 
 
@@ -103,6 +103,12 @@ def start_session(user: dict, *, remember: bool = True) -> str:
     )
     g.current_user = user
     return session.sid
+
+
+def store_session_now() -> None:
+    """Write the session to Redis at once, not only at the end of the request (which writes it
+    again, harmlessly); a Redis outage then raises here, inside the caller's transaction."""
+    current_app.session_interface.store_now(session)
 
 
 def end_current_session() -> None:

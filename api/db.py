@@ -5,6 +5,9 @@ As in Flask's tutorial app, one pooled connection is borrowed lazily per applica
 teardown function, whatever happened in between. Statements outside `transaction()` commit
 at once (the connections are in autocommit mode, so that costs no extra round trip); inside it
 they share one connection and commit or roll back as a unit.
+
+With read replicas configured, reads may go to a replica's pool instead (api/db_routing.py
+decides which); a context then holds at most one connection per pool it used.
 """
 
 import os
@@ -15,6 +18,10 @@ from typing import Any, Iterator, Sequence
 
 from flask import Flask, current_app, g
 
+from api.db_routing import (
+    Replica, ReplicaSet, init_replica_routing, note_write, reads_on_primary, replica_failed, replica_for_read,
+)
+from api.errors import DEPENDENCY_ERRORS
 from settings.pool import build_pool
 
 Args = Sequence[Any] | dict[str, Any] | None
@@ -30,8 +37,9 @@ class ProcessPool:
     """The app's PooledDB, built on first use in each process (gunicorn workers build their own
     after the fork rather than sharing the master's sockets)."""
 
-    def __init__(self, config):
+    def __init__(self, config, url: str | None = None):
         self._config = config
+        self._url = url  # a replica's; None: DATABASE_URL
         self._pool = None
         self._pid = None
         self._lock = threading.Lock()
@@ -40,7 +48,7 @@ class ProcessPool:
         if self._pool is None or self._pid != os.getpid():
             with self._lock:
                 if self._pool is None or self._pid != os.getpid():
-                    self._pool = build_pool(self._config)
+                    self._pool = build_pool(self._config, self._url)
                     self._pid = os.getpid()
         return self._pool
 
@@ -65,6 +73,11 @@ class SQLHelper:
 
     def init_app(self, app: Flask) -> None:
         app.extensions["sql_pool"] = ProcessPool(app.config)
+        replicas = [
+            Replica(f"replica{number}", ProcessPool(app.config, url), app.config["REPLICA_RETRY_SECONDS"])
+            for number, url in enumerate(app.config["DATABASE_REPLICA_URLS"], start=1)
+        ]
+        init_replica_routing(app, ReplicaSet(replicas))
         app.teardown_appcontext(self._release_connection)
 
     @property
@@ -75,69 +88,87 @@ class SQLHelper:
     def pool_status(self) -> dict:
         return current_app.extensions["sql_pool"].status()
 
-    # --- the connection of the current application context
+    # --- the connections of the current application context: the primary's, and a replica's
 
-    def _connection(self):
-        connection = g.get("_db_connection")
+    def _connection(self, replica: Replica | None = None):
+        name = "_db_connection" if replica is None else "_db_replica_connection"
+        connection = g.get(name)
         if connection is None:
-            connection = self.pool.connection()
-            g._db_connection = connection
+            pool = self.pool if replica is None else replica.pool.get()
+            connection = pool.connection()
+            setattr(g, name, connection)
         return connection
 
     @staticmethod
     def _release_connection(_exception=None) -> None:
-        connection = g.pop("_db_connection", None)
         g.pop("_db_transaction_depth", None)
-        if connection is not None:
-            try:
-                connection.close()  # back to the pool, which rolls back anything left open
-            except Exception:  # a connection that died mid-request is simply dropped
-                current_app.logger.warning("could not return a database connection", exc_info=True)
+        for name in ("_db_connection", "_db_replica_connection"):
+            _return_to_pool(g.pop(name, None))
 
     @contextmanager
-    def _cursor(self) -> Iterator[Any]:
-        cursor = self._connection().cursor()
+    def _cursor(self, replica: Replica | None = None) -> Iterator[Any]:
+        cursor = self._connection(replica).cursor()
         try:
             yield cursor
         finally:
             cursor.close()
 
     @staticmethod
-    def _count_statement() -> None:
+    def _count_statement(pool_name: str = "primary") -> None:
+        """Count a statement in `g.query_count`, and per pool in `g.queries_by_pool`."""
         g.query_count = g.get("query_count", 0) + 1
+        by_pool = g.setdefault("queries_by_pool", {})
+        by_pool[pool_name] = by_pool.get(pool_name, 0) + 1
+
+    def _read(self, sql: str, args: Args, fetch):
+        """Run a query on a replica where routing allows (the next one if it fails), else on the primary."""
+        replica = None if self._in_transaction() else replica_for_read()
+        while replica is not None:
+            try:
+                return self._run(sql, args, fetch, replica)
+            except DEPENDENCY_ERRORS as error:
+                _return_to_pool(g.pop("_db_replica_connection", None))
+                replica_failed(replica, error)
+                replica = replica_for_read()
+        return self._run(sql, args, fetch)
+
+    def _run(self, sql: str, args: Args, fetch, replica: Replica | None = None):
+        """One statement on the primary (or `replica`); `fetch` takes its result off the cursor."""
+        with self._cursor(replica) as cursor:
+            self._count_statement(replica.name if replica else "primary")
+            cursor.execute(sql, args)
+            return fetch(cursor)
 
     # --- the interface
 
     def fetch_one(self, sql: str, args: Args = None) -> dict | None:
         """The first row of a query, or None."""
-        with self._cursor() as cursor:
-            self._count_statement()
-            cursor.execute(sql, args)
-            return cursor.fetchone()
+        return self._read(sql, args, lambda cursor: cursor.fetchone())
 
     def fetch_all(self, sql: str, args: Args = None) -> list[dict]:
         """Every row of a query."""
-        with self._cursor() as cursor:
-            self._count_statement()
-            cursor.execute(sql, args)
-            return list(cursor.fetchall())
+        return self._read(sql, args, lambda cursor: list(cursor.fetchall()))
 
     def execute(self, sql: str, args: Args = None) -> ExecuteResult:
         """Run one write statement; commits at once unless inside transaction()."""
-        with self._cursor() as cursor:
-            self._count_statement()
-            cursor.execute(sql, args)
-            return ExecuteResult(cursor.rowcount, cursor.lastrowid)
+        note_write()
+        return self._run(sql, args, lambda cursor: ExecuteResult(cursor.rowcount, cursor.lastrowid))
 
     def execute_many(self, sql: str, rows: Sequence[Args]) -> ExecuteResult:
         """Run one write statement for many rows (PyMySQL batches INSERT ... VALUES into one)."""
         if not rows:  # PyMySQL runs nothing and leaves the cursor without lastrowid
             return ExecuteResult(0, None)
+        note_write()
         # PyMySQL may cut the rows into several INSERTs: all of them or none.
         with self.transaction(), self._cursor() as cursor:
             self._count_statement()
             cursor.executemany(sql, rows)
             return ExecuteResult(cursor.rowcount, cursor.lastrowid)
+
+    def reads_on_primary(self):
+        """Send the reads of the `with` block to the primary even when replicas are configured:
+        for refilling a cache that every caller shares, which must not be filled from a lagging replica."""
+        return reads_on_primary()
 
     @contextmanager
     def transaction(self) -> Iterator["SQLHelper"]:
@@ -146,6 +177,7 @@ class SQLHelper:
         Nested blocks join the outer transaction.
         """
         depth = g.get("_db_transaction_depth", 0)
+        note_write()
         connection = self._connection()
         if depth == 0:
             connection.begin()
@@ -164,6 +196,15 @@ class SQLHelper:
             except BaseException:
                 _rollback_quietly(connection)
                 raise
+
+
+def _return_to_pool(connection) -> None:
+    if connection is None:
+        return
+    try:
+        connection.close()  # back to the pool, which rolls back anything left open
+    except Exception:  # a connection that died mid-request is simply dropped
+        current_app.logger.warning("could not return a database connection", exc_info=True)
 
 
 def _rollback_quietly(connection) -> None:

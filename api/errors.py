@@ -24,6 +24,11 @@ DEPENDENCY_ERRORS = (
     redis.exceptions.ConnectionError,
     redis.exceptions.TimeoutError,
     redis.exceptions.BusyLoadingError,
+    # Redis answers but refuses writes: full (maxmemory), or a replica after a failover.
+    redis.exceptions.OutOfMemoryError,
+    redis.exceptions.ReadOnlyError,
+    redis.exceptions.MasterDownError,
+    redis.exceptions.ClusterError,  # a Redis Cluster with slots uncovered, or retries exhausted
 )
 
 

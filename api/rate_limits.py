@@ -7,7 +7,10 @@
 
 Over a limit the view is not run: Flask-Limiter raises a 429 that leaves through our error
 handler, carrying Retry-After from `_retry_after`, its breach hook. Counters live in
-Redis under REDIS_KEY_PREFIX + "ratelimit:", through the app's own Redis connection pool.
+Redis under REDIS_KEY_PREFIX + "ratelimit:", through the app's own Redis connection pool
+(in a Redis Cluster, through a cluster client of limits' own: see api/redis_store.py). The
+moving window keeps one key per limit and client, and limits' Lua scripts touch only that
+key, so every counter update stays within one hash slot of a cluster.
 What happens when Redis is down is set by RATELIMIT_IN_MEMORY_FALLBACK_ENABLED and
 RATELIMIT_SWALLOW_ERRORS (see settings): never a 500.
 
@@ -28,6 +31,7 @@ from flask_limiter.util import get_remote_address
 
 from api.data.users import email_comparison_key
 from api.errors import DEPENDENCY_ERRORS
+from api.redis_store import rate_limit_storage
 
 # Longer than any valid email: a longer one is a 422, which no limit counts anyway.
 _EMAIL_KEY_MAX_LENGTH = 320
@@ -96,15 +100,13 @@ def init_rate_limits(app: Flask) -> None:
     """Give the app its own Limiter and its own guarded copy of every @rate_limited view."""
     guarded_views = {}
     if app.config["RATELIMIT_ENABLED"]:
+        storage_uri, storage_options = rate_limit_storage(app.config, app.extensions["redis"])
         limiter = Limiter(
             key_func=get_remote_address,
             app=app,
             on_breach=_retry_after,
-            storage_uri=app.config["REDIS_URL"],
-            storage_options={
-                "connection_pool": app.extensions["redis"].connection_pool,
-                "key_prefix": app.config["REDIS_KEY_PREFIX"] + "ratelimit",
-            },
+            storage_uri=storage_uri,
+            storage_options=storage_options,
         )
         for rule, view, limited_view in _LIMITED_VIEWS:
             guarded_views[limited_view] = limiter.limit(

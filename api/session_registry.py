@@ -3,6 +3,14 @@
 The index is a sorted set of session ids scored by expiry time: expired ids are trimmed by
 score before every read, and ids whose session key is gone (revoked elsewhere) are dropped
 when listed. Nothing here scans the keyspace.
+
+In a Redis Cluster a user's index and their sessions sit in different hash slots, so nothing
+here is atomic across them, and nothing needs to be: the session key is the truth, the index
+only points at it. Revoking deletes the session (the token dies there) and only then, in a
+second round trip, its index entry: a failure in between leaves an entry that `list_sessions`
+drops, never a live session the index forgot. Pipelines are non-transactional (a cluster
+client splits them per node, in no set order), and several sessions are read with one GET
+each in a pipeline, since MGET across slots fails in a cluster.
 """
 
 import itertools
@@ -42,7 +50,10 @@ def list_sessions(user_id: int) -> list[dict]:
     if not sids:
         return []
     client = _client()
-    payloads = client.mget([_store_key(sid) for sid in sids])
+    pipe = client.pipeline(transaction=False)
+    for sid in sids:
+        pipe.get(_store_key(sid))
+    payloads = pipe.execute()
     decode = current_app.session_interface.serializer.decode
     sessions, gone = [], []
     for sid, payload in zip(sids, payloads):
@@ -68,10 +79,9 @@ def find_session_id(user_id: int, public_id: str) -> str | None:
 
 def revoke_session(user_id: int, sid: str) -> None:
     """End one session: its token and cookie are refused from the next request on."""
-    pipe = _client().pipeline(transaction=False)
-    pipe.delete(_store_key(sid))
-    pipe.zrem(_index_key(user_id), sid)
-    pipe.execute()
+    client = _client()
+    client.delete(_store_key(sid))
+    client.zrem(_index_key(user_id), sid)
 
 
 def revoke_sessions_except(user_id: int, keep_sid: str | None) -> list[str]:
@@ -80,11 +90,12 @@ def revoke_sessions_except(user_id: int, keep_sid: str | None) -> list[str]:
     doomed = [sid for sid in _live_session_ids(user_id) if sid != keep_sid]
     if not doomed:
         return []
-    pipe = _client().pipeline(transaction=False)
+    client = _client()
+    pipe = client.pipeline(transaction=False)
     for sid in doomed:
         pipe.delete(_store_key(sid))
-    pipe.zrem(_index_key(user_id), *doomed)
-    deleted = pipe.execute()[:-1]
+    deleted = pipe.execute()
+    client.zrem(_index_key(user_id), *doomed)
     # An index entry whose key was already gone (revoked by a racing request) ended nothing here.
     return [public_session_id(sid) for sid, existed in zip(doomed, deleted) if existed]
 

@@ -10,7 +10,12 @@ app-wide lifetime. Our interface extends it in four ways:
 - every write also lists the session in its user's index (a sorted set scored by expiry),
   so a user's sessions are listed and revoked without scanning the keyspace;
 - a session loaded from Redis is only ever updated, never recreated: a request still in
-  flight when its session is revoked cannot bring it back by saving it afterwards.
+  flight when its session is revoked cannot bring it back by saving it afterwards;
+- its client may be a RedisCluster (see api/redis_store.py), not only a redis.Redis.
+
+In a Redis Cluster a session (`SESSION_KEY_PREFIX + token`, as the contract names it) and its
+user's index live in different hash slots; nothing here needs them changed atomically (see
+`_upsert_session` and api/session_registry.py).
 """
 
 import hashlib
@@ -18,6 +23,7 @@ import time
 
 from flask import Flask, Request, Response
 from flask_session import Session
+from flask_session.base import ServerSideSessionInterface
 from flask_session.redis import RedisSession, RedisSessionInterface
 from redis.exceptions import RedisError
 
@@ -39,6 +45,9 @@ class ConduitSession(RedisSession):
         self.from_header = False
         self.credential_rejected = False
         self.stored = False
+        # Whether the old session could be read no longer matters: saving the new one (at the
+        # end of the request) tells whether Redis is up, and answers 503 if it is not.
+        self.store_error = None
 
     @property
     def public_id(self) -> str:
@@ -56,6 +65,13 @@ def user_sessions_key(key_prefix: str, user_id: int) -> str:
 
 class ConduitSessionInterface(RedisSessionInterface):
     session_class = ConduitSession
+
+    def __init__(self, app: Flask, client, **options):
+        # Flask-Session's constructor accepts only a redis.Redis and silently swaps anything else
+        # (a RedisCluster) for a client of localhost. The interface only calls get/set/delete,
+        # which every client has, so we run the base constructor without that check.
+        ServerSideSessionInterface.__init__(self, app, **options)
+        self.client = client
 
     def open_session(self, app: Flask, request: Request) -> ConduitSession:
         sid, from_header = presented_session_id(app, request)
@@ -97,11 +113,21 @@ class ConduitSessionInterface(RedisSessionInterface):
                 path=self.get_cookie_path(app),
             )
             return
-        super().save_session(app, session, response)
+        try:
+            super().save_session(app, session, response)
+        except RedisError as error:
+            # Flask turns this into a 500 whose handler answers 503, then saves the session
+            # again while finalizing that error response: remember the outage so it does not.
+            session.store_error = error
+            raise
 
     def should_set_cookie(self, app: Flask, session: ConduitSession) -> bool:
         # API clients that authenticate by header get no cookie they did not ask for.
         return session.modified and not session.from_header
+
+    def store_now(self, session: ConduitSession) -> None:
+        """Write `session` to Redis now (see api.auth.store_session_now)."""
+        self._upsert_session(self.app.permanent_session_lifetime, session, self._get_store_id(session.sid))
 
     def lifetime_seconds(self, session: ConduitSession) -> int:
         if session.permanent:
@@ -120,8 +146,10 @@ class ConduitSessionInterface(RedisSessionInterface):
         user_id = session.get("user_id")
         if user_id is None:
             return
-        # No MULTI: the session key is the truth and the index only points at it, so a revocation
-        # or crash between the two writes leaves at worst an index entry that listing drops later.
+        # No MULTI (the two keys are in different cluster slots, and need not be): the session key
+        # is the truth and the index only points at it, so a revocation or crash between the two
+        # writes leaves at worst an index entry that listing drops later. The pipeline's two
+        # commands touch the index alone.
         index = user_sessions_key(self.app.config["REDIS_KEY_PREFIX"], user_id)
         pipe = self.client.pipeline(transaction=False)
         pipe.zadd(index, {session.sid: expires_at})

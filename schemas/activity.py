@@ -7,12 +7,15 @@ from schemas.base import BaseSchema, Timestamp
 
 
 class AccountEventSchema(BaseSchema):
-    type = fields.String(required=True, metadata={"enum": list(EVENT_TYPES)})
+    type = fields.String(required=True, metadata={"enum": list(EVENT_TYPES), "example": "login"})
     createdAt = Timestamp(required=True, attribute="created_at")
-    ip = fields.String(required=True, allow_none=True, metadata={"description": "Address of the request that caused it."})
-    userAgent = fields.String(required=True, allow_none=True, attribute="user_agent")
+    ip = fields.String(required=True, allow_none=True,
+                       metadata={"description": "Address of the request that caused it.", "example": "203.0.113.7"})
+    userAgent = fields.String(required=True, allow_none=True, attribute="user_agent",
+                              metadata={"example": "Mozilla/5.0 (X11; Linux x86_64)"})
 
 
 class ActivityResponseSchema(BaseSchema):
     events = fields.List(fields.Nested(AccountEventSchema), required=True)
-    eventsCount = fields.Integer(required=True, metadata={"description": "All events of the caller, not the page size."})
+    eventsCount = fields.Integer(required=True, metadata={"description": "All events of the caller, not the page size.",
+                                                          "example": 1})

@@ -88,7 +88,7 @@ class UpdateArticleRequestSchema(BaseSchema):
 class ArticlePathSchema(BaseSchema):
     # Slugs are made only of [a-z0-9-]; anything else cannot name an article (404).
     slug = fields.String(required=True, validate=[validate.Length(min=1, max=255), validate.Regexp(SLUG_PATTERN)],
-                         metadata={"example": "how-to-train-your-dragon"})
+                         metadata={"description": "Slug of the article.", "example": "how-to-train-your-dragon"})
 
 
 class ArticleListQuerySchema(PaginationQuerySchema):
@@ -105,19 +105,21 @@ class ArticleListQuerySchema(PaginationQuerySchema):
 
 
 class ArticleListItemSchema(BaseSchema):
-    slug = fields.String(required=True)
-    title = fields.String(required=True)
-    description = fields.String(required=True)
-    tagList = StringList(required=True, attribute="tags")
+    slug = fields.String(required=True, metadata={"example": "how-to-train-your-dragon"})
+    title = fields.String(required=True, metadata={"example": "How to train your dragon"})
+    description = fields.String(required=True, metadata={"example": "Ever wonder how?"})
+    tagList = StringList(required=True, attribute="tags", metadata={"example": ["dragons", "training"]})
     createdAt = Timestamp(required=True, attribute="created_at")
     updatedAt = Timestamp(required=True, attribute="updated_at")
-    favorited = fields.Boolean(required=True, metadata={"description": "The caller favorited it (false when anonymous)."})
-    favoritesCount = fields.Integer(required=True, attribute="favorites_count")
+    favorited = fields.Boolean(required=True, metadata={
+        "description": "The caller favorited it (false when anonymous).", "example": False,
+    })
+    favoritesCount = fields.Integer(required=True, attribute="favorites_count", metadata={"example": 0})
     author = fields.Nested(ProfileSchema, required=True)
 
 
 class ArticleSchema(ArticleListItemSchema):
-    body = fields.String(required=True)
+    body = fields.String(required=True, metadata={"example": "You have to believe"})
 
 
 class SingleArticleResponseSchema(BaseSchema):
@@ -127,4 +129,4 @@ class SingleArticleResponseSchema(BaseSchema):
 class MultipleArticlesResponseSchema(BaseSchema):
     articles = fields.List(fields.Nested(ArticleListItemSchema), required=True)
     articlesCount = fields.Integer(required=True, attribute="articles_count",
-                                   metadata={"description": "How many articles match the filters in all."})
+                                   metadata={"description": "How many articles match the filters in all.", "example": 1})

@@ -2,7 +2,7 @@
 
 from datetime import datetime, timezone
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 
 class BaseSchema(Schema):
@@ -27,7 +27,9 @@ class Timestamp(fields.Field):
     """
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("metadata", {}).setdefault("format", "date-time")
+        metadata = kwargs.setdefault("metadata", {})
+        metadata.setdefault("format", "date-time")
+        metadata.setdefault("example", "2026-11-24T10:15:30.123Z")
         super().__init__(dump_only=True, **kwargs)
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -50,3 +52,13 @@ class StringList(fields.List):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else list(value)
+
+
+class FullMatch(validate.Regexp):
+    """validate.Regexp over the whole value: Python's `$` also matches before a final newline,
+    so `^[a-z]+$` alone lets "jake\\n" through. The pattern is documented in OpenAPI as given."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value

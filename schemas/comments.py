@@ -20,10 +20,10 @@ class NewCommentRequestSchema(BaseSchema):
 
 
 class CommentSchema(BaseSchema):
-    id = fields.Integer(required=True)
+    id = fields.Integer(required=True, metadata={"example": 1})
     createdAt = Timestamp(required=True, attribute="created_at")
     updatedAt = Timestamp(required=True, attribute="updated_at")
-    body = fields.String(required=True)
+    body = fields.String(required=True, metadata={"example": "Thank you so much!"})
     author = fields.Nested(ProfileSchema, required=True)
 
 

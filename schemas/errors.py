@@ -12,6 +12,9 @@ class ErrorSchema(BaseSchema):
         required=True,
         metadata={
             "description": 'One key per offending field, plus "body" with every message as a sentence.',
+            # `body` is always there (as in RealWorld's GenericErrorModel); field keys vary.
+            "properties": {"body": {"type": "array", "items": {"type": "string"}}},
+            "required": ["body"],
             "example": {"email": ["has already been taken"], "body": ["email: has already been taken"]},
         },
     )

@@ -7,10 +7,12 @@ from schemas.users import username_field
 
 
 class ProfileSchema(BaseSchema):
-    username = fields.String(required=True)
-    bio = fields.String(required=True, allow_none=True)
-    image = fields.String(required=True, allow_none=True)
-    following = fields.Boolean(required=True, metadata={"description": "The caller follows this user (false when anonymous)."})
+    username = fields.String(required=True, metadata={"example": "jake"})
+    bio = fields.String(required=True, allow_none=True, metadata={"example": "I work at statefarm"})
+    image = fields.String(required=True, allow_none=True, metadata={"example": "https://i.stack.imgur.com/xHWG8.jpg"})
+    following = fields.Boolean(required=True, metadata={
+        "description": "The caller follows this user (false when anonymous).", "example": False,
+    })
 
 
 class ProfileResponseSchema(BaseSchema):
@@ -19,4 +21,4 @@ class ProfileResponseSchema(BaseSchema):
 
 class ProfilePathSchema(BaseSchema):
     # A name registration would refuse cannot belong to anyone: it is answered with 404.
-    username = username_field(required=True)
+    username = username_field(required=True, metadata={"description": "Username of the profile."})

@@ -9,7 +9,8 @@ class SessionSchema(BaseSchema):
     # Dumped from session_registry.list_sessions() items: session data plus `public_id`.
     id = fields.String(
         required=True, attribute="public_id",
-        metadata={"description": "Public id of the session, for DELETE /api/user/sessions/{id}. Not a token."},
+        metadata={"description": "Public id of the session, for DELETE /api/user/sessions/{id}. Not a token.",
+                  "example": "5d41402abc4b2a76b9719d911017c592"},
     )
     createdAt = Timestamp(required=True, attribute="created_at", metadata={"description": "Login time."})
     lastSeenAt = Timestamp(
@@ -20,9 +21,12 @@ class SessionSchema(BaseSchema):
         required=True, attribute="expires_at",
         metadata={"description": "When the session ends unless used again (each refresh extends it)."},
     )
-    userAgent = fields.String(required=True, allow_none=True, attribute="user_agent")
-    ip = fields.String(required=True, allow_none=True, metadata={"description": "Address it was last seen from."})
-    current = fields.Boolean(required=True, metadata={"description": "True for the session of this request."})
+    userAgent = fields.String(required=True, allow_none=True, attribute="user_agent",
+                              metadata={"example": "Mozilla/5.0 (X11; Linux x86_64)"})
+    ip = fields.String(required=True, allow_none=True,
+                       metadata={"description": "Address it was last seen from.", "example": "203.0.113.7"})
+    current = fields.Boolean(required=True, metadata={"description": "True for the session of this request.",
+                                                      "example": True})
 
 
 class SessionsResponseSchema(BaseSchema):

@@ -2,20 +2,20 @@
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, ChangesSchema
+from schemas.base import BaseSchema, ChangesSchema, FullMatch
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 256
 
 # Registration and updates validate these three alike; only `required` differs.
-def username_field(**kwargs) -> fields.String:
+def username_field(*, metadata: dict | None = None, **kwargs) -> fields.String:
     return fields.String(
         validate=[
             validate.Length(min=1, max=64),
-            validate.Regexp(USERNAME_PATTERN, error="may contain only letters, digits, '_', '.' and '-'"),
+            FullMatch(USERNAME_PATTERN, error="may contain only letters, digits, '_', '.' and '-'"),
         ],
-        metadata={"example": "jake"},
+        metadata={"example": "jake", **(metadata or {})},
         **kwargs,
     )
 
@@ -52,7 +52,8 @@ class NewUserRequestSchema(BaseSchema):
 
 class LoginUserSchema(BaseSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254), metadata={"example": "jake@jake.jake"})
-    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH))
+    password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH),
+                             metadata={"example": "jakejake", "format": "password"})
     remember = fields.Boolean(
         load_default=True,
         metadata={"description": "false: a browser-session cookie and the short server-side lifetime."},
@@ -67,8 +68,10 @@ class UpdateUserSchema(ChangesSchema):
     email = email_field()
     username = username_field()
     password = password_field()
-    bio = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    image = UrlOrEmpty(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2048))
+    bio = fields.String(allow_none=True, validate=validate.Length(max=2000), metadata={"example": "I like to skateboard"})
+    image = UrlOrEmpty(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2048),
+                       metadata={"description": "An http(s) URL; an empty string clears it.",
+                                 "example": "https://i.stack.imgur.com/xHWG8.jpg"})
 
 
 class UpdateUserRequestSchema(BaseSchema):
@@ -76,11 +79,14 @@ class UpdateUserRequestSchema(BaseSchema):
 
 
 class UserSchema(BaseSchema):
-    email = fields.String(required=True)
-    token = fields.String(required=True, metadata={"description": "The session token: send it as `Authorization: Token <token>`."})
-    username = fields.String(required=True)
-    bio = fields.String(required=True, allow_none=True)
-    image = fields.String(required=True, allow_none=True)
+    email = fields.String(required=True, metadata={"example": "jake@jake.jake"})
+    token = fields.String(required=True, metadata={
+        "description": "The session token: send it as `Authorization: Token <token>`.",
+        "example": "b3BhcXVlLXNlc3Npb24taWQtZXhhbXBsZQ",
+    })
+    username = fields.String(required=True, metadata={"example": "jake"})
+    bio = fields.String(required=True, allow_none=True, metadata={"example": "I work at statefarm"})
+    image = fields.String(required=True, allow_none=True, metadata={"example": "https://i.stack.imgur.com/xHWG8.jpg"})
 
 
 class UserResponseSchema(BaseSchema):

@@ -29,24 +29,40 @@ class Config:
     # --- MySQL / MariaDB and the DBUtils PooledDB (see settings/pool.py)
     DATABASE_URL = env_str("DATABASE_URL", "mysql://root@127.0.0.1:3306/conduit")
     DB_CONNECT_TIMEOUT = env_int("DB_CONNECT_TIMEOUT", 3)
-    DB_READ_TIMEOUT = env_int("DB_READ_TIMEOUT", 30)
+    # Also bounds the handshake of a new connection. A hung (not down) MySQL costs a request
+    # about 5 of these (checkout ping, reconnect, DBUtils' retry) before its 503: keep 5 x this
+    # under gunicorn's timeout (60 s), or the worker is killed and the client gets no answer.
+    DB_READ_TIMEOUT = env_int("DB_READ_TIMEOUT", 5)
     DB_POOL_MAX_CONNECTIONS = env_int("DB_POOL_MAX_CONNECTIONS", 8)
     DB_POOL_MIN_CACHED = env_int("DB_POOL_MIN_CACHED", 0)
     DB_POOL_MAX_CACHED = env_int("DB_POOL_MAX_CACHED", 8)
     DB_POOL_MAX_SHARED = env_int("DB_POOL_MAX_SHARED", 0)
     DB_POOL_BLOCKING = env_bool("DB_POOL_BLOCKING", True)
     DB_POOL_MAX_USAGE = env_int("DB_POOL_MAX_USAGE", 0)
-    # group_concat_max_len: an article's tag list is read as one GROUP_CONCAT (api/data/articles.py);
-    # the default 1024 bytes would cut 20 long tags short.
-    DB_POOL_SETSESSION = env_list("DB_POOL_SETSESSION",
-                                  ["SET time_zone = '+00:00'", "SET group_concat_max_len = 65536"])
+    DB_POOL_SETSESSION = env_list("DB_POOL_SETSESSION", ["SET time_zone = '+00:00'"])
+    # 1: ping each connection as it leaves the pool and reconnect a dead one (after a MySQL
+    # restart), before a transaction starts on it; 0 turns that off (tests/test_mysql_outage.py).
     DB_POOL_PING = env_int("DB_POOL_PING", 1)
+    # Read replicas (api/db_routing.py): comma-separated mysql:// URLs, each given a pool built
+    # like the primary's. Reads outside transactions go there, round robin; empty: all on the primary.
+    DATABASE_REPLICA_URLS = env_list("DATABASE_REPLICA_URLS", [])
+    # After a caller writes, their reads stay on the primary this long (read-your-writes);
+    # keep it above the replicas' usual replication lag.
+    REPLICA_STICKY_SECONDS = env_int("REPLICA_STICKY_SECONDS", 5)
+    # A replica that failed is skipped this long (per worker process), then tried again.
+    REPLICA_RETRY_SECONDS = env_int("REPLICA_RETRY_SECONDS", 10)
 
     # --- Redis: sessions, caches, rate limits
     REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
     REDIS_SOCKET_TIMEOUT = env_int("REDIS_SOCKET_TIMEOUT", 2)
     # Prefix of every Redis key we own other than the sessions themselves.
     REDIS_KEY_PREFIX = env_str("REDIS_KEY_PREFIX", "conduit:")
+    # Redis Sentinel (api/redis_store.py): comma-separated host:port of the sentinels, and the
+    # name they monitor the primary under. Set, they replace REDIS_URL's host and port.
+    REDIS_SENTINELS = env_list("REDIS_SENTINELS", [])
+    REDIS_SENTINEL_SERVICE = env_str("REDIS_SENTINEL_SERVICE", "mymaster")
+    # Redis Cluster: comma-separated host:port of some of its nodes (the client finds the rest).
+    REDIS_CLUSTER_NODES = env_list("REDIS_CLUSTER_NODES", [])
 
     # Keep anonymous article list pages in Redis until the content changes (api/list_cache.py).
     LIST_CACHE_ENABLED = env_bool("LIST_CACHE_ENABLED", False)
@@ -116,6 +132,18 @@ class Config:
     OPENAPI_VERSION = "3.0.3"
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
+    # Swagger UI at /api/docs, its files served by api/docs_ui.py from the swagger-ui-bundle package.
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
+    OPENAPI_SWAGGER_UI_CONFIG = {
+        "persistAuthorization": True,  # a token given to "Authorize" survives a reload
+        "withCredentials": True,  # "try it out" sends the session cookie that logging in set
+        "displayOperationId": True,
+        "displayRequestDuration": True,
+        "docExpansion": "list",
+        "tryItOutEnabled": True,
+        "validatorUrl": None,  # no badge from an outside validator: the page stays offline
+    }
 
     # --- logging (api/logging_setup.py): one line per request, and every other record alike
     LOG_LEVEL = env_str("LOG_LEVEL", "INFO")

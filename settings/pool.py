@@ -55,14 +55,23 @@ class DatabaseAddress:
         return kwargs
 
 
-def build_pool(config) -> PooledDB:
-    """A PooledDB configured entirely from settings (see the DB_POOL_* settings)."""
-    address = DatabaseAddress.from_url(config["DATABASE_URL"])
+def build_pool(config, url: str | None = None) -> PooledDB:
+    """A PooledDB configured entirely from settings (see the DB_POOL_* settings), connected to
+    DATABASE_URL or to `url` (a read replica's, from DATABASE_REPLICA_URLS)."""
+    address = DatabaseAddress.from_url(url or config["DATABASE_URL"])
+    max_connections = config["DB_POOL_MAX_CONNECTIONS"]
+    min_cached, max_cached = config["DB_POOL_MIN_CACHED"], config["DB_POOL_MAX_CACHED"]
+    if max_connections:
+        # PooledDB silently raises maxconnections to maxcached (and maxcached to mincached): a
+        # pool of 1 with the default cache of 8 would lend 8 connections. The configured limit
+        # wins; the caches fit inside it.
+        max_cached = min(max_cached, max_connections)
+        min_cached = min(min_cached, max_cached or max_connections)
     return PooledDB(
         creator=pymysql,
-        maxconnections=config["DB_POOL_MAX_CONNECTIONS"],
-        mincached=config["DB_POOL_MIN_CACHED"],
-        maxcached=config["DB_POOL_MAX_CACHED"],
+        maxconnections=max_connections,
+        mincached=min_cached,
+        maxcached=max_cached,
         maxshared=config["DB_POOL_MAX_SHARED"],
         blocking=config["DB_POOL_BLOCKING"],
         maxusage=config["DB_POOL_MAX_USAGE"] or None,

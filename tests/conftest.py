@@ -5,11 +5,13 @@ at the end) and every Redis key lives under `conduit-test-<random>:` (deleted at
 """
 
 import os
+import threading
 import uuid
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
+from werkzeug.serving import make_server
 
 from api import create_app
 from api.migrations import drop_database, upgrade
@@ -76,3 +78,14 @@ def api_client(app):
 @pytest.fixture
 def redis_client(app):
     return app.extensions["redis"]
+
+
+@pytest.fixture(scope="module")
+def live_server(app):
+    """The test app served over real HTTP on a free loopback port (for browsers and SDKs): its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)

@@ -6,13 +6,21 @@ from flask import g
 
 
 def count_queries(client, method: str, url: str, **kwargs):
-    """Make one request; returns (response, SQL statements it ran), read from its `g.query_count`.
+    """Make one request; returns (response, SQL statements it ran), read from its `g.query_count`."""
+    return _request_and_read_g(client, method, url, lambda: g.get("query_count", 0), **kwargs)
 
-    `with client:` keeps the request's context alive after the response, so its `g` is readable.
-    """
+
+def count_queries_by_pool(client, method: str, url: str, **kwargs):
+    """Make one request; returns (response, {pool name: SQL statements it ran there}), e.g.
+    {"primary": 2, "replica1": 1}, read from its `g.queries_by_pool`."""
+    return _request_and_read_g(client, method, url, lambda: dict(g.get("queries_by_pool", {})), **kwargs)
+
+
+def _request_and_read_g(client, method: str, url: str, read, **kwargs):
+    """`with client:` keeps the request's context alive after the response, so its `g` is readable."""
     with client:
         response = client.open(url, method=method, **kwargs)
-        return response, g.get("query_count", 0)
+        return response, read()
 
 
 @contextmanager

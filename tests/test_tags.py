@@ -14,7 +14,7 @@ def author(api_client):
 @pytest.fixture
 def cache_keys(app):
     prefix = app.config["REDIS_KEY_PREFIX"]
-    return {"tags": prefix + "tags", "version": prefix + "tags:version"}
+    return {"tags": prefix + "{tags}", "version": prefix + "{tags}:version"}
 
 
 def tags(api_client):

@@ -68,7 +68,7 @@ def test_unknown_fields_are_ignored(client):
 def test_malformed_json_is_400_json(client):
     response = client.post("/api/users", data='{"user": ', content_type="application/json")
     assert response.status_code == 400
-    assert response.get_json() == {"errors": {"body": ["Invalid JSON body."]}}
+    assert response.get_json() == {"errors": {"body": ["Invalid JSON body: Expecting value at line 1, column 10."]}}
 
 
 def test_wrong_content_type_is_a_json_error(client):

@@ -1,10 +1,10 @@
 """The caller's security activity log."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_user, login_required
 from api.data.account_events import count_account_events, fetch_account_events_page
+from api.smorest import Blueprint
 from schemas.activity import ActivityResponseSchema
 from schemas.pagination import PaginationQuerySchema
 

@@ -1,7 +1,6 @@
 """Articles: the global list, the feed, and reading, writing and deleting one article."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_user, current_user_id, login_optional, login_required
 from api.data.article_pages import ArticleFilters, fetch_article_page
@@ -16,7 +15,7 @@ from api.data.articles import (
 from api.errors import abort
 from api.list_cache import cached_page_response, list_cache_enabled
 from api.signals import article_created, article_deleted, article_updated, current_sender
-from api.smorest import path_arguments
+from api.smorest import Blueprint, path_arguments
 from schemas.articles import (
     ArticleListQuerySchema,
     ArticlePathSchema,
@@ -74,7 +73,7 @@ class Articles(MethodView):
         return fetch_page()
 
     @login_required
-    @blp.arguments(NewArticleRequestSchema)
+    @blp.arguments(NewArticleRequestSchema, description="The article to publish.")
     @blp.response(201, SingleArticleResponseSchema)
     @blp.doc(operationId="CreateArticle")
     def post(self, payload):
@@ -110,18 +109,21 @@ class Article(MethodView):
     @login_optional
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="GetArticle")
     def get(self, slug):
-        """Get an article"""
+        """Get an article
+
+        With its body; `favorited` and `author.following` are the caller's (false when anonymous).
+        """
         return article_envelope(fetch_article_by_slug(slug, current_user_id()), slug)
 
     @login_required
     @path_arguments(blp, ArticlePathSchema)
-    @blp.arguments(UpdateArticleRequestSchema)
+    @blp.arguments(UpdateArticleRequestSchema, description="The fields to change: at least one.")
     @blp.response(200, SingleArticleResponseSchema)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(403, response="Forbidden")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="UpdateArticle")
     def put(self, payload, slug):
         """Update an article
@@ -138,8 +140,8 @@ class Article(MethodView):
     @login_required
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(204)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(403, response="Forbidden")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="DeleteArticle")
     def delete(self, slug):
         """Delete an article

@@ -1,7 +1,6 @@
 """Comments: list, add and delete the comments of an article."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_user, current_user_id, login_optional, login_required
 from api.data.articles import find_article
@@ -9,7 +8,7 @@ from api.data.comments import delete_comment, fetch_comment, fetch_comment_owner
 from api.errors import abort
 from api.resources.articles import article_not_found
 from api.signals import comment_created, comment_deleted, current_sender
-from api.smorest import path_arguments
+from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema
 from schemas.comments import (
     CommentPathSchema,
@@ -26,7 +25,7 @@ class Comments(MethodView):
     @login_optional
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, MultipleCommentsResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="GetArticleComments")
     def get(self, slug):
         """Get the comments of an article
@@ -40,12 +39,15 @@ class Comments(MethodView):
 
     @login_required
     @path_arguments(blp, ArticlePathSchema)
-    @blp.arguments(NewCommentRequestSchema)
+    @blp.arguments(NewCommentRequestSchema, description="The comment.")
     @blp.response(200, SingleCommentResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="CreateArticleComment")
     def post(self, payload, slug):
-        """Comment on an article"""
+        """Comment on an article
+
+        The answer is the new comment, its author being the caller.
+        """
         user = current_user()
         comment_id = insert_comment(slug, user["id"], payload["comment"]["body"])
         if comment_id is None:
@@ -60,8 +62,8 @@ class Comment(MethodView):
     @login_required
     @path_arguments(blp, CommentPathSchema)
     @blp.response(204)
-    @blp.alt_response(403, response="FORBIDDEN")
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(403, response="Forbidden")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="DeleteArticleComment")
     def delete(self, slug, id):  # noqa: A002 - the RealWorld name of the path parameter
         """Delete a comment

@@ -1,14 +1,13 @@
 """Favorites: favorite and unfavorite an article."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_user, login_required
 from api.data.articles import fetch_article_by_id
 from api.data.favorites import add_favorite, remove_favorite
 from api.resources.articles import article_envelope, article_not_found
 from api.signals import article_favorited, article_unfavorited, current_sender
-from api.smorest import path_arguments
+from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema, SingleArticleResponseSchema
 
 blp = Blueprint("favorites", __name__, url_prefix="/api", description="Favorites of articles.")
@@ -30,7 +29,7 @@ class Favorite(MethodView):
     @login_required
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="CreateArticleFavorite")
     def post(self, slug):
         """Favorite an article
@@ -42,7 +41,7 @@ class Favorite(MethodView):
     @login_required
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="DeleteArticleFavorite")
     def delete(self, slug):
         """Unfavorite an article

@@ -4,11 +4,11 @@ import time
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.db import db
 from api.errors import DEPENDENCY_ERRORS
 from api.redis_store import redis_client
+from api.smorest import Blueprint
 from schemas.health import HealthSchema
 
 blp = Blueprint("health", __name__, url_prefix="/api", description="Liveness of the service and its dependencies.")
@@ -26,7 +26,8 @@ def _timed_check(check) -> dict:
 @blp.route("/health")
 class Health(MethodView):
     @blp.response(200, HealthSchema)
-    @blp.alt_response(503, schema=HealthSchema, description="MySQL or Redis is down.")
+    @blp.alt_response(503, schema=HealthSchema, description="MySQL or Redis is down.",
+                      headers={"Retry-After": "Retry-After"})
     @blp.doc(operationId="GetHealth", security=[])
     def get(self):
         """Check the service's dependencies
@@ -34,7 +35,8 @@ class Health(MethodView):
         200 when MySQL and Redis both answer, else 503 (with Retry-After) and the same body,
         which says which one is down. Load balancers can poll it.
         """
-        mysql = _timed_check(lambda: db.fetch_one("SELECT 1"))
+        with db.reads_on_primary():  # the instance is healthy when it can write; replicas only stand in
+            mysql = _timed_check(lambda: db.fetch_one("SELECT 1"))
         mysql["pool"] = db.pool_status()
         redis = _timed_check(lambda: redis_client().ping())
         healthy = mysql["status"] == redis["status"] == "ok"

@@ -1,13 +1,12 @@
 """Profiles: read a user's public profile, follow and unfollow."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.auth import current_user, current_user_id, login_optional, login_required
 from api.data.profiles import fetch_profile, follow, unfollow
 from api.errors import abort
 from api.signals import profile_followed, profile_unfollowed, current_sender
-from api.smorest import path_arguments
+from api.smorest import Blueprint, path_arguments
 from schemas.profiles import ProfilePathSchema, ProfileResponseSchema
 
 blp = Blueprint("profiles", __name__, url_prefix="/api", description="Public profiles and follows.")
@@ -25,7 +24,7 @@ class Profile(MethodView):
     @login_optional
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="GetProfileByUsername")
     def get(self, username):
         """Get a profile
@@ -40,7 +39,7 @@ class Follow(MethodView):
     @login_required
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="FollowUserByUsername")
     def post(self, username):
         """Follow a user
@@ -58,7 +57,7 @@ class Follow(MethodView):
     @login_required
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
-    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="UnfollowUserByUsername")
     def delete(self, username):
         """Unfollow a user

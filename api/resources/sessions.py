@@ -2,12 +2,12 @@
 
 from flask import session
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import session_registry
 from api.auth import current_user, end_current_session, login_required
 from api.errors import abort
 from api.signals import current_sender, session_revoked
+from api.smorest import Blueprint
 from schemas.sessions import SessionsResponseSchema
 
 blp = Blueprint("sessions", __name__, url_prefix="/api",
@@ -45,11 +45,13 @@ class Sessions(MethodView):
             session_revoked.send(current_sender(), user=user, session_ids=ended)
 
 
-@blp.route("/user/sessions/<session_id>")
+@blp.route("/user/sessions/<session_id>", parameters=[
+    {"in": "path", "name": "session_id", "description": "The session's public `id`, from the session list."},
+])
 class SessionById(MethodView):
     @login_required
     @blp.response(204)
-    @blp.alt_response(404, response="NOT_FOUND", description="The caller has no live session with this id.")
+    @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="RevokeSession")
     def delete(self, session_id):
         """End one session

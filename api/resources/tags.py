@@ -1,9 +1,9 @@
 """Tags: every tag in use."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api.receivers.tags_cache import tags_in_use
+from api.smorest import Blueprint
 from schemas.tags import TagsResponseSchema
 
 blp = Blueprint("tags", __name__, url_prefix="/api", description="Tags in use.")
@@ -13,7 +13,7 @@ blp = Blueprint("tags", __name__, url_prefix="/api", description="Tags in use.")
 class Tags(MethodView):
     @blp.response(200, TagsResponseSchema)
     # Listed by the RealWorld description for every operation; this one takes no input to refuse.
-    @blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+    @blp.alt_response(422, response="UnprocessableEntity")
     @blp.doc(operationId="GetTags", security=[])
     def get(self):
         """Get tags

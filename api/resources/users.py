@@ -2,10 +2,16 @@
 
 from flask import session
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from api import session_registry
-from api.auth import current_token, current_user, end_current_session, login_required, start_session
+from api.auth import (
+    current_token,
+    current_user,
+    end_current_session,
+    login_required,
+    start_session,
+    store_session_now,
+)
 from api.db import db
 from api.data.users import (
     DuplicateUserError,
@@ -27,6 +33,7 @@ from api.signals import (
     user_registered,
     user_updated,
 )
+from api.smorest import Blueprint
 from schemas.users import (
     LoginUserRequestSchema,
     NewUserRequestSchema,
@@ -46,9 +53,9 @@ def user_envelope(user: dict) -> dict:
 @blp.route("/users")
 class Users(MethodView):
     @rate_limited(REGISTRATIONS)
-    @blp.arguments(NewUserRequestSchema)
-    @blp.response(201, UserResponseSchema)
-    @blp.alt_response(429, response="TOO_MANY_REQUESTS", description="Too many registrations from this address.")
+    @blp.arguments(NewUserRequestSchema, description="The new account.")
+    @blp.response(201, UserResponseSchema, headers={"Set-Cookie": "Set-Cookie"})
+    @blp.alt_response(429, response="TooManyRequests")
     @blp.doc(operationId="CreateUser", security=[])
     def post(self, payload):
         """Register a new user
@@ -66,17 +73,20 @@ class Users(MethodView):
                 abort(422, "has already been taken", field=error.field)
             user = fetch_user_by_id(user_id)
             user_registered.send(current_sender(), user=user)
-        start_session(user)
+            start_session(user)
+            # Stored before the commit: if Redis is down the account is rolled back with a 503,
+            # so a retry succeeds instead of finding its email already taken.
+            store_session_now()
         return user_envelope(user)
 
 
 @blp.route("/users/login")
 class Login(MethodView):
     @rate_limited(LOGIN_FAILURES)
-    @blp.arguments(LoginUserRequestSchema)
-    @blp.response(200, UserResponseSchema)
-    @blp.alt_response(429, response="TOO_MANY_REQUESTS",
-                      description="Too many failed logins for this account from this address.")
+    @blp.arguments(LoginUserRequestSchema, description="The credentials.")
+    @blp.response(200, UserResponseSchema, headers={"Set-Cookie": "Set-Cookie"})
+    @blp.alt_response(401, response="Unauthorized")
+    @blp.alt_response(429, response="TooManyRequests")
     @blp.doc(operationId="Login", security=[])
     def post(self, payload):
         """Log in
@@ -121,13 +131,18 @@ class Logout(MethodView):
 class CurrentUser(MethodView):
     @login_required
     @blp.response(200, UserResponseSchema)
+    # Listed by the RealWorld description for every operation; this one takes no input to refuse.
+    @blp.alt_response(422, response="UnprocessableEntity")
     @blp.doc(operationId="GetCurrentUser")
     def get(self):
-        """Get the current user"""
+        """Get the current user
+
+        The caller's account, with the token of the session this request came with.
+        """
         return user_envelope(current_user())
 
     @login_required
-    @blp.arguments(UpdateUserRequestSchema)
+    @blp.arguments(UpdateUserRequestSchema, description="The fields to change: at least one.")
     @blp.response(200, UserResponseSchema)
     @blp.doc(operationId="UpdateCurrentUser")
     def put(self, payload):

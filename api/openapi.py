@@ -1,0 +1,151 @@
+"""The OpenAPI document's shared parts: its front matter, how callers authenticate, the headers
+and error responses every operation shares.
+
+flask-smorest builds each operation from its view's decorators; what no view should repeat is
+added here, through apispec's plugin hook (`CommonResponsesPlugin.operation_helper`):
+
+- an error response is the shared component of its status (`NotFound`, `Unauthorized`, ...),
+  with the contract's error body (`GenericErrorModel`) and an example. The names are ours, not
+  `HTTPStatus` names, which Python renames between versions (413, 422 in 3.13);
+- every operation may answer 503 (MySQL or Redis unreachable); one with a JSON body, 400
+  (malformed JSON) and 413 (too large);
+- every response carries X-Request-ID;
+- responses are listed in status order.
+
+Nothing in the document may depend on the environment, except the session cookie's name; the
+exported copy (`make openapi`) is built by `documentation_app()` with fixed settings.
+"""
+
+from apispec import BasePlugin
+
+from schemas.errors import ErrorSchema
+
+ERROR_MODEL = "GenericErrorModel"  # the upstream RealWorld name of the error body
+
+DOCUMENT_OPTIONS = {
+    "info": {
+        "description": (
+            "The RealWorld Conduit API (users, profiles, follows, articles, tags, favorites, comments, "
+            "a personal feed) with server-side sessions.\n\n"
+            "**Authentication.** Registration and login answer a `user.token`: send it as "
+            "`Authorization: Token <token>` (`Bearer` works too). Browsers get the same session as a "
+            "cookie; in this page, log in with *Try it out* and the cookie is used from then on, or "
+            "paste the token into *Authorize* as `Token <token>`. Logout and session revocation end "
+            "a token at once.\n\n"
+            "**Errors** always look like `{\"errors\": {\"<field>\": [\"...\"], \"body\": [\"<field>: ...\"]}}`: "
+            "one key per offending field, and `body` with every message as a sentence.\n\n"
+            "**Lists** page with `?limit=` (1 to 100, default 20) and `?offset=`.\n\n"
+            "Every response carries `X-Request-ID` (the caller's own, when it sent a sane one): "
+            "quote it when reporting a problem."
+        ),
+        "license": {"name": "MIT", "url": "https://opensource.org/licenses/MIT"},
+    },
+    # Relative: the server that serves the document (every path starts with /api).
+    "servers": [{"url": "/", "description": "This server"}],
+}
+
+HEADERS = {
+    "X-Request-ID": {
+        "description": "The request's id: the caller's X-Request-ID when it sent a sane one, else a new one.",
+        "schema": {"type": "string", "example": "9ac266d1ed8e428fa68845d6cd07a361"},
+    },
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "example": 5},
+    },
+    "WWW-Authenticate": {
+        "description": "The scheme to authenticate with.",
+        "schema": {"type": "string", "example": 'Token realm="conduit"'},
+    },
+    "Set-Cookie": {
+        "description": "The session cookie (HttpOnly, SameSite): the same session as `user.token`.",
+        "schema": {"type": "string", "example": "conduit_session=3f1c...; Path=/; HttpOnly; SameSite=Lax"},
+    },
+}
+
+
+def _error_example(message: str, field: str | None = None) -> dict:
+    if field is None:
+        return {"errors": {"body": [message]}}
+    return {"errors": {field: [message], "body": [f"{field}: {message}"]}}
+
+
+# status: (component name, description, example body, headers besides X-Request-ID)
+ERROR_RESPONSES = {
+    400: ("BadRequest", "The body is not valid JSON.", _error_example("Invalid JSON body."), ()),
+    401: ("Unauthorized",
+          "No credentials, or a token or cookie that names no live session (expired, revoked, logged "
+          "out); at login, a wrong email or password.",
+          _error_example("Authentication required: send 'Authorization: Token <token>' or the session cookie."),
+          ("WWW-Authenticate",)),
+    403: ("Forbidden", "The resource belongs to another user.",
+          _error_example("Only the author of an article may change or delete it."), ()),
+    404: ("NotFound", "Nothing has this slug, username or id.",
+          _error_example("No article has the slug 'how-to-train-your-dragon'.", "slug"), ()),
+    413: ("PayloadTooLarge", "The body is larger than the configured limit (1 MiB by default).",
+          _error_example("The request body is larger than 1048576 bytes."), ()),
+    422: ("UnprocessableEntity", "Invalid input: each offending field gets its messages.",
+          _error_example("has already been taken", "email"), ()),
+    429: ("TooManyRequests", "Too many attempts (failed logins, registrations): retry after Retry-After seconds.",
+          _error_example("Too many failed logins for this account from your address. "
+                         "Retry after the time in Retry-After."),
+          ("Retry-After",)),
+    503: ("ServiceUnavailable", "MySQL or Redis cannot be reached: retry after Retry-After seconds.",
+          _error_example("The service is temporarily unavailable (mysql cannot be reached). Retry later."),
+          ("Retry-After",)),
+}
+
+
+def register_components(spec, *, cookie_name: str) -> None:
+    """Headers, the error model, the error responses and the two security schemes."""
+    for name, header in HEADERS.items():
+        spec.components.header(name, header, lazy=True)
+    spec.components.schema(ERROR_MODEL, schema=ErrorSchema)
+    for name, description, example, headers in ERROR_RESPONSES.values():
+        spec.components.response(name, {
+            "description": description,
+            "content": {"application/json": {"schema": ERROR_MODEL, "example": example}},
+            "headers": {header: header for header in ("X-Request-ID", *headers)},
+        }, lazy=True)
+    spec.components.security_scheme("Token", {
+        "type": "apiKey",
+        "in": "header",
+        "name": "Authorization",
+        "description": 'The session token from `user.token`, sent as "Token <token>" (or "Bearer <token>").',
+    })
+    spec.components.security_scheme("Cookie", {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": cookie_name,
+        "description": "The session cookie set by registration and login. Browsers send it by themselves "
+                       "(pages cannot set it: in Swagger UI, run Login with Try it out instead).",
+    })
+
+
+class CommonResponsesPlugin(BasePlugin):
+    """Adds the responses every operation shares (see the module docstring)."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            common = {503: ERROR_RESPONSES[503][0]}
+            if "requestBody" in operation:
+                common.update({400: ERROR_RESPONSES[400][0], 413: ERROR_RESPONSES[413][0]})
+            for status, name in common.items():
+                if str(status) not in map(str, responses):
+                    responses[status] = name
+            for status, response in responses.items():
+                if isinstance(response, str) and int(status) in ERROR_RESPONSES:
+                    # By reference: the shared component of its status, whatever name was given.
+                    responses[status] = ERROR_RESPONSES[int(status)][0]
+                elif isinstance(response, dict):
+                    response.setdefault("headers", {}).setdefault("X-Request-ID", "X-Request-ID")
+            operation["responses"] = {str(status): responses[status] for status in sorted(responses, key=int)}
+
+
+def documentation_app():
+    """The app `make openapi` exports the document from: fixed settings, whatever the environment."""
+    from api import create_app  # noqa: PLC0415 - api imports this module
+    from settings import Config
+
+    return create_app(Config, {"SESSION_COOKIE_NAME": "conduit_session", "METRICS_ENABLED": False})
