@@ -14,6 +14,8 @@ OPTIONS = orjson.OPT_NON_STR_KEYS
 
 class OrjsonProvider(DefaultJSONProvider):
     def dumps(self, obj, **kwargs) -> str:
+        if kwargs:  # formatting asked for (flask-smorest's OpenAPI document: indent=2): Flask's own
+            return super().dumps(obj, **kwargs)
         return orjson.dumps(obj, default=self.default, option=OPTIONS).decode()
 
     def loads(self, s: str | bytes, **kwargs):

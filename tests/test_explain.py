@@ -18,8 +18,7 @@ from tests.factories import unique
 SELECTIVE = {"const", "eq_ref", "ref", "range"}
 # Tables the list queries read by an index on every row; `<derivedN>` is the page itself.
 INDEXED_ALIASES = {"article", "author", "tag_filter", "tag_link", "author_filter", "favoriter",
-                   "favorite_filter", "feed_follow", "viewer_follow", "viewer_favorite",
-                   "link", "tag"}  # link, tag: the tag list of each row of the page
+                   "favorite_filter", "feed_follow", "viewer_follow", "viewer_favorite"}
 FILTERS = {
     "tag": {"tag"},
     "author": {"author"},

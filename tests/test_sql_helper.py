@@ -107,8 +107,7 @@ def test_pool_honours_its_settings(make_app):
     with app.app_context():
         assert db.fetch_one("SELECT @conduit_probe AS probe, @@session.time_zone AS tz") == {
             "probe": 7, "tz": "+00:00"}
-        # Autocommit: a statement outside db.transaction() needs no COMMIT round trip after it.
-        assert db.fetch_one("SELECT @@autocommit AS autocommit")["autocommit"] == 1
+        assert db.fetch_one("SELECT @@autocommit AS autocommit")["autocommit"] == 0
 
 
 def test_exhausted_non_blocking_pool_answers_503(make_app):

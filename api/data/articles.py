@@ -3,21 +3,14 @@
 An article is shown to a viewer: `favorited` and `author.following` depend on who asks. The
 viewer's flags come from LEFT JOINs on primary keys (at most one row each), so fetching them
 never multiplies rows; `%(viewer_id)s` is NULL for anonymous callers.
-
-The tag list rides along as one JSON array per row: a subquery over the covering index
-article_tags (article_id, tag_id), evaluated only for the rows returned (a page's ids are
-chosen first), so a page and its tags cost one statement and PyMySQL parses one row per
-article instead of one per tag. JSON_QUOTE keeps any tag name intact; the pool raises
-group_concat_max_len (settings: DB_POOL_SETSESSION) far above 20 tags of 64 characters.
 """
 
-import json
 from typing import Callable
 
 import pymysql
 
 from api.data.profiles import author_columns, author_joins, nest_author
-from api.data.tags import replace_article_tags
+from api.data.tags import fetch_tag_lists, replace_article_tags
 from api.db import db
 from api.slugs import slug_for_title, with_random_suffix
 
@@ -36,10 +29,7 @@ def select_articles(source: str, *, with_body: bool) -> str:
     return (
         "SELECT article.id, article.slug, article.title, article.description, article.favorites_count,"
         " article.created_at, article.updated_at,"
-        f" viewer_favorite.user_id IS NOT NULL AS favorited, {author_columns()}{body},"
-        " (SELECT CONCAT('[', GROUP_CONCAT(JSON_QUOTE(tag.name) ORDER BY tag.name SEPARATOR ','), ']')"
-        "  FROM article_tags link JOIN tags tag ON tag.id = link.tag_id WHERE link.article_id = article.id)"
-        " AS tag_names"
+        f" viewer_favorite.user_id IS NOT NULL AS favorited, {author_columns()}{body}"
         f" FROM {source}{author_joins('article.author_id')}"
         " LEFT JOIN favorites viewer_favorite"
         " ON viewer_favorite.user_id = %(viewer_id)s AND viewer_favorite.article_id = article.id"
@@ -47,22 +37,22 @@ def select_articles(source: str, *, with_body: bool) -> str:
 
 
 def complete_articles(rows: list[dict]) -> list[dict]:
-    """Shape rows of `select_articles` as articles: nested author, flags, tag list."""
+    """Shape rows of `select_articles` as articles: nested author, flags, tags (one query)."""
+    tag_lists = fetch_tag_lists([row["id"] for row in rows])
     for row in rows:
         nest_author(row)
         row["favorited"] = bool(row["favorited"])
-        tag_names = row.pop("tag_names")
-        row["tags"] = json.loads(tag_names) if tag_names else []
+        row["tags"] = tag_lists.get(row["id"], [])
     return rows
 
 
 def fetch_article_by_slug(slug: str, viewer_id: int | None) -> dict | None:
-    """One article with its body and tags, as `viewer_id` sees it (one query), or None."""
+    """One article with its body, as `viewer_id` sees it (two queries), or None."""
     return _fetch_article("article.slug = %(slug)s", {"slug": slug, "viewer_id": viewer_id})
 
 
 def fetch_article_by_id(article_id: int, viewer_id: int | None) -> dict | None:
-    """One article with its body and tags, as `viewer_id` sees it (one query), or None."""
+    """One article with its body, as `viewer_id` sees it (two queries), or None."""
     return _fetch_article("article.id = %(id)s", {"id": article_id, "viewer_id": viewer_id})
 
 
