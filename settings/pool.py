@@ -34,17 +34,17 @@ class DatabaseAddress:
         )
 
     def connect_kwargs(self, config, *, with_database: bool = True) -> dict:
-        """PyMySQL connect() arguments: utf8mb4, autocommit on, dict rows.
+        """PyMySQL connect() arguments: utf8mb4, autocommit off, dict rows.
 
-        Autocommit: a statement outside `db.transaction()` is its own transaction, without a
-        COMMIT round trip after it; `transaction()` opens one explicitly with BEGIN."""
+        Autocommit off: nothing is committed that SQLHelper did not commit on purpose (a write
+        outside `db.transaction()`, or the transaction as a whole); reads do not commit."""
         kwargs = dict(
             host=self.host,
             port=self.port,
             user=self.user,
             password=self.password,
             charset="utf8mb4",
-            autocommit=True,
+            autocommit=False,
             cursorclass=pymysql.cursors.DictCursor,
             connect_timeout=config["DB_CONNECT_TIMEOUT"],
             read_timeout=config["DB_READ_TIMEOUT"],
@@ -77,9 +77,9 @@ def build_pool(config, url: str | None = None) -> PooledDB:
         maxusage=config["DB_POOL_MAX_USAGE"] or None,
         setsession=config["DB_POOL_SETSESSION"],
         ping=config["DB_POOL_PING"],
-        # Roll back on return only a transaction that was begun and not ended (DBUtils tracks
-        # begin()): with autocommit nothing else can be open, and a read-only request saves
-        # the ROLLBACK round trip.
-        reset=False,
+        # Always roll back on return: a connection never carries an open snapshot (or anything
+        # else a request left open) to its next user. With reads not committing, this is the
+        # one ROLLBACK a request pays.
+        reset=True,
         **address.connect_kwargs(config),
     )
