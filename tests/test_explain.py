@@ -94,3 +94,15 @@ def test_unfiltered_page_walks_the_primary_key_newest_first(app, sample):
                 assert row["type"] in SELECTIVE, (row, plan)
         count_plan = plan_of(article_count_sql(filters), args)
         assert count_plan[0]["key"] is not None, count_plan  # counted on the smallest index
+
+
+def test_tag_page_walks_the_tag_links_newest_first(app, sample):
+    filters = ArticleFilters(tag=sample["tag"])
+    args = query_args(filters, viewer_id=None, limit=20, offset=0)
+    with app.app_context():
+        plan = plan_of(article_page_sql(filters), args)
+        derived = [row for row in plan if row["select_type"] == "DERIVED"]
+        # The tag's links are read on the PK (tag_id, article_id) already in page order: no sort.
+        assert any(row["table"] == "tag_link" and row["key"] == "PRIMARY" for row in derived), plan
+        assert not any("filesort" in (row["Extra"] or "") or "temporary" in (row["Extra"] or "")
+                       for row in derived), plan

@@ -56,8 +56,11 @@ class ArticleFilters:
 
 def article_page_sql(filters: ArticleFilters) -> str:
     """The page query: newest first, LIMIT %(limit)s OFFSET %(offset)s, as %(viewer_id)s sees it."""
+    # With a tag, order by the link's article_id (the same value): the page is then read off
+    # the article_tags PK (tag_id, article_id) backwards, whatever plan the optimizer picks.
+    newest_first = "tag_link.article_id" if filters.tag is not None else "article.id"
     page_ids = (f"SELECT article.id FROM articles article{filters.joins()}"
-                " ORDER BY article.id DESC LIMIT %(limit)s OFFSET %(offset)s")
+                f" ORDER BY {newest_first} DESC LIMIT %(limit)s OFFSET %(offset)s")
     source = f"({page_ids}) page JOIN articles article ON article.id = page.id"
     return select_articles(source, with_body=False) + " ORDER BY article.id DESC"
 
