@@ -12,6 +12,7 @@ from api.data.articles import (
     insert_article,
     update_article,
 )
+from api.data.feed_pages import fetch_feed_page
 from api.errors import abort
 from api.list_cache import cached_page_response, list_cache_enabled
 from api.signals import article_created, article_deleted, article_updated, current_sender
@@ -100,8 +101,7 @@ class Feed(MethodView):
 
         Articles by the users the caller follows, newest first, without bodies.
         """
-        filters = ArticleFilters(followed_by=current_user_id())
-        return fetch_article_page(filters, viewer_id=current_user_id(), limit=query["limit"], offset=query["offset"])
+        return fetch_feed_page(current_user_id(), limit=query["limit"], offset=query["offset"])
 
 
 @blp.route("/articles/<slug>")
