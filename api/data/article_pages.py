@@ -15,8 +15,9 @@ indexed key that matches at most one row per article, so filters combine (AND) w
 - feed:      follows PK (follower_id, followee_id) -> articles (author_id, id)
 
 An unknown tag or username matches nothing: an empty page and a count of 0, not a 404.
-The unfiltered list walks the primary key backwards and stops after the page. The feed sorts
-the articles of the followed authors, so its cost grows with what they wrote, not with the table.
+The unfiltered list walks the primary key backwards and stops after the page. The feed's
+`followed_by` join sorts every article of the followed authors; api/data/feed_pages.py avoids
+that and uses this join only as its fallback (and for counting).
 """
 
 import hashlib
