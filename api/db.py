@@ -188,10 +188,17 @@ class SQLHelper:
             cursor.executemany(sql, rows)
             return ExecuteResult(cursor.rowcount, cursor.lastrowid)
 
-    def reads_on_primary(self):
-        """Send the reads of the `with` block to the primary even when replicas are configured:
-        for refilling a cache that every caller shares, which must not be filled from a lagging replica."""
-        return reads_on_primary()
+    @contextmanager
+    def reads_on_primary(self) -> Iterator[None]:
+        """Send the reads of the `with` block to the primary even when replicas are configured,
+        from a fresh snapshot: for refilling a cache that every caller shares, which must not be
+        filled from a lagging replica, nor from a snapshot this context opened before it read
+        the cache's version (reads do not commit, so the snapshot would otherwise live on)."""
+        connection = g.get("_db_connection")
+        if connection is not None and not self._in_transaction():
+            connection.rollback()  # outside transaction() every write is committed: this only ends the snapshot
+        with reads_on_primary():
+            yield
 
     @contextmanager
     def transaction(self) -> Iterator["SQLHelper"]:

@@ -93,3 +93,18 @@ def test_bulk_seeding_makes_cached_counts_stale(app, api_client):
     with app.app_context():
         seed_demo_data(1, 3)
     assert page(api_client, "limit=1")["articlesCount"] == before + 3
+
+
+def test_a_count_refilled_late_in_a_request_sees_changes_made_since_its_first_read(app, make_app):
+    from api.data.article_pages import ArticleFilters, count_articles
+    from api.db import db
+
+    writer = make_app().test_client(use_cookies=False)  # its own app context, connection and pool
+    author = register(writer)
+    tag = unique("snapshot")
+    create_article(writer, author["token"], tagList=[tag])
+    with app.test_request_context():
+        assert count_articles(ArticleFilters(tag=tag)) == 1
+        db.fetch_one("SELECT COUNT(*) AS n FROM articles")  # this context's snapshot starts here
+        create_article(writer, author["token"], tagList=[tag])  # another request commits, bumps
+        assert count_articles(ArticleFilters(tag=tag)) == 2

@@ -16,6 +16,7 @@ from typing import Callable
 from flask import Flask
 from redis.exceptions import RedisError
 
+from api.db import db
 from api.redis_store import redis_client, redis_key
 from api.signals import (
     article_created,
@@ -61,7 +62,8 @@ def read_through(key: str, compute: Callable[[], bytes]) -> bytes:
         stamp, _, value = cached.partition(b":")
         if stamp == generation:
             return value
-    value = compute()
+    with db.reads_on_primary():  # not a replica's past, nor a snapshot older than `generation`
+        value = compute()
     try:
         redis_client().set(key, generation + b":" + value, ex=CACHE_TTL_SECONDS)
     except RedisError as error:
