@@ -4,8 +4,9 @@ and the read-through cache of values computed at a generation.
 Article counts (api/data/article_pages.py) and anonymous list pages (api/list_cache.py) are
 cached with the generation they were computed at; an entry of an older generation is never
 served. The receivers run after the change committed, and a reader reads
-the generation *before* it reads MySQL, so whatever it caches is marked with a generation at
-least as old as the data it saw: a page read just before a change is stale right after it.
+the generation *before* it reads MySQL (on the primary, from a snapshot opened after that:
+`db.reads_on_primary()`), so whatever it caches is marked with a generation at least as old as
+the data it saw: a page read just before a change is stale right after it.
 Bulk seeding bumps it too (api/seeding.py). If Redis cannot be told, the TTL of the cached
 entries (CACHE_TTL_SECONDS) bounds how long they may lag.
 """
