@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: run test venv services migrate node-tools browser openapi lint-openapi sdk clean help
+.PHONY: run test venv services migrate node-tools browser openapi lint-openapi sdk bench bench-growth bench-tools clean help
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
@@ -17,6 +17,8 @@ help:
 	@echo "make openapi       export the OpenAPI document to openapi/openapi.json (commit it)"
 	@echo "make lint-openapi  lint openapi/openapi.json with Redocly"
 	@echo "make sdk           generate the Python and TypeScript clients into build/sdk/"
+	@echo "make bench         provision, then load the API and its ceilings with wrk (README: Performance)"
+	@echo "make bench-growth  list_anon, list_tag and feed at 1,000 and at 100,000 articles"
 
 # The virtualenv is rebuilt only when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -68,6 +70,21 @@ run: migrate
 test: services node-tools browser
 	@bash scripts/provision-test-servers.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark: its own database and Redis prefix, never the data of `make run`.
+$(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	@touch $@
+
+bench-tools: $(VENV)/.bench-installed
+	@command -v wrk >/dev/null || { echo "installing wrk with apt-get"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+
+bench: services bench-tools
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-growth: services bench-tools
+	$(BIN)/python -m bench --growth $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules build

@@ -7,6 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from api.cli import register_commands
 from api.db import db
 from api.docs_ui import init_docs_ui
+from api.json_provider import OrjsonProvider
 from api.logging_setup import configure_logging
 from api.rate_limits import init_rate_limits
 from api.receivers import connect_receivers
@@ -32,6 +33,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     app.config.update(overrides or {})
     _check_config(app)
     configure_logging(app.config)
+    app.json = OrjsonProvider(app)
     app.json.mimetype = "application/json; charset=utf-8"
     app.json.sort_keys = False
     # request.remote_addr is the client only as far as trusted proxies say so: X-Forwarded-*

@@ -2,8 +2,11 @@
 
 As in Flask's tutorial app, one pooled connection is borrowed lazily per application context
 (that is, per request or CLI command), kept on `g`, and always handed back to the pool by a
-teardown function, whatever happened in between. Statements outside `transaction()` commit
-at once; inside it they share one connection and commit or roll back as a unit.
+teardown function, whatever happened in between. Connections run with autocommit off.
+Outside `transaction()` a write (`execute`, `execute_many`) commits at once, and a read does
+not commit at all: whatever a request leaves open (its reads' snapshot) is rolled back by the
+pool when the connection goes home, so a request pays one ROLLBACK, not a COMMIT per statement.
+Inside `transaction()` statements share one connection and commit or roll back as a unit.
 
 With read replicas configured, reads may go to a replica's pool instead (api/db_routing.py
 decides which); a context then holds at most one connection per pool it used.
@@ -110,18 +113,27 @@ class SQLHelper:
 
     @contextmanager
     def _cursor(self, replica: Replica | None = None) -> Iterator[Any]:
-        connection = self._connection(replica)
-        cursor = connection.cursor()
+        cursor = self._connection(replica).cursor()
         try:
             yield cursor
-            if not self._in_transaction():
-                connection.commit()
-        except BaseException:
-            if not self._in_transaction():
-                _rollback_quietly(connection)
-            raise
         finally:
             cursor.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Any]:
+        """A cursor on the primary whose statement commits at once outside transaction(), or
+        rolls back on failure (no BEGIN needed: autocommit is off, the statement opens one)."""
+        note_write()
+        connection, own_commit = self._connection(), not self._in_transaction()
+        with self._cursor() as cursor:
+            try:
+                yield cursor
+                if own_commit:
+                    connection.commit()
+            except BaseException:
+                if own_commit:
+                    _rollback_quietly(connection)
+                raise
 
     @staticmethod
     def _count_statement(pool_name: str = "primary") -> None:
@@ -161,23 +173,32 @@ class SQLHelper:
 
     def execute(self, sql: str, args: Args = None) -> ExecuteResult:
         """Run one write statement; commits at once unless inside transaction()."""
-        note_write()
-        return self._run(sql, args, lambda cursor: ExecuteResult(cursor.rowcount, cursor.lastrowid))
+        with self._write() as cursor:
+            self._count_statement()
+            cursor.execute(sql, args)
+            return ExecuteResult(cursor.rowcount, cursor.lastrowid)
 
     def execute_many(self, sql: str, rows: Sequence[Args]) -> ExecuteResult:
         """Run one write statement for many rows (PyMySQL batches INSERT ... VALUES into one)."""
         if not rows:  # PyMySQL runs nothing and leaves the cursor without lastrowid
             return ExecuteResult(0, None)
-        note_write()
-        with self._cursor() as cursor:
+        # PyMySQL may cut the rows into several INSERTs: all of them or none (one transaction).
+        with self._write() as cursor:
             self._count_statement()
             cursor.executemany(sql, rows)
             return ExecuteResult(cursor.rowcount, cursor.lastrowid)
 
-    def reads_on_primary(self):
-        """Send the reads of the `with` block to the primary even when replicas are configured:
-        for refilling a cache that every caller shares, which must not be filled from a lagging replica."""
-        return reads_on_primary()
+    @contextmanager
+    def reads_on_primary(self) -> Iterator[None]:
+        """Send the reads of the `with` block to the primary even when replicas are configured,
+        from a fresh snapshot: for refilling a cache that every caller shares, which must not be
+        filled from a lagging replica, nor from a snapshot this context opened before it read
+        the cache's version (reads do not commit, so the snapshot would otherwise live on)."""
+        connection = g.get("_db_connection")
+        if connection is not None and not self._in_transaction():
+            connection.rollback()  # outside transaction() every write is committed: this only ends the snapshot
+        with reads_on_primary():
+            yield
 
     @contextmanager
     def transaction(self) -> Iterator["SQLHelper"]:
@@ -211,7 +232,7 @@ def _return_to_pool(connection) -> None:
     if connection is None:
         return
     try:
-        connection.close()  # back to the pool, which rolls back anything left open
+        connection.close()  # back to the pool, which rolls back anything left open (reset=True)
     except Exception:  # a connection that died mid-request is simply dropped
         current_app.logger.warning("could not return a database connection", exc_info=True)
 

@@ -18,19 +18,13 @@ from slugify import slugify
 
 from api.db import db
 from api.passwords import hash_password
+from api.receivers.content_generation import bump_generation
+from api.receivers.tags_cache import invalidate_tags
+from api.seed_content import DEMO_SHAPE, SeedShape, plan_article, plan_follows
 
 DEMO_PASSWORD = "conduit-demo-password"
 BATCH_SIZE = 1000
-FOLLOWS_PER_USER = 5
-MAX_FAVORITES_PER_ARTICLE = 5
-MAX_COMMENTS_PER_ARTICLE = 3
-MAX_TAGS_PER_ARTICLE = 3
-TAG_NAMES = ("python", "flask", "mysql", "redis", "sessions", "testing", "devops", "api", "security",
-             "performance", "design", "databases", "caching", "observability", "howto", "news")
-WORDS = ("agile", "bright", "calm", "deep", "eager", "fast", "gentle", "honest", "keen", "lively", "modern",
-         "neat", "open", "plain", "quick", "robust", "simple", "steady", "tidy", "vivid", "api", "cache",
-         "cluster", "commit", "deploy", "feature", "index", "latency", "module", "pattern", "pipeline",
-         "query", "release", "schema", "server", "session", "signal", "table", "thread", "worker")
+FOLLOWS_PER_USER = DEMO_SHAPE.follows_per_user
 
 
 class SeedingError(ValueError):
@@ -57,30 +51,47 @@ class SeedReport:
         return f"{demo_username(self.run, 1)}@example.com" if self.users else None
 
 
-def seed_demo_data(users: int, articles: int, *, rng: random.Random | None = None,
+def seed_demo_data(users: int, articles: int, *, shape: SeedShape = DEMO_SHAPE, rng: random.Random | None = None,
                    on_progress: Callable[[int], object] = lambda rows: None) -> SeedReport:
     """Insert `users` users (password DEMO_PASSWORD) who follow each other, and `articles` articles
     with tags, favorites and comments by them; `on_progress(n)` after each batch of users or articles."""
     if articles and not users:
         raise SeedingError("articles need authors: seed at least one user")
     rng = rng or random.Random()
-    run = uuid.uuid4().hex[:8]
-    report = SeedReport(run)
+    report = SeedReport(uuid.uuid4().hex[:8])
     with db.transaction():
-        user_ids = _insert_users(users, run, on_progress)
-        report.follows = _insert_follows(user_ids, rng)
+        user_ids = _insert_users(users, report.run, on_progress)
+        report.follows = _insert_follows(user_ids, shape, rng)
     report.users = len(user_ids)
-    tag_ids = _ensure_tags() if articles else []
+    seed_articles(user_ids, articles, shape=shape, rng=rng, on_progress=on_progress, report=report)
+    return report
+
+
+def seed_articles(user_ids: list[int], articles: int, *, shape: SeedShape = DEMO_SHAPE,
+                  rng: random.Random | None = None, on_progress: Callable[[int], object] = lambda rows: None,
+                  report: SeedReport | None = None, first_number: int = 1) -> SeedReport:
+    """Insert `articles` articles by `user_ids` (numbered from `first_number`, created one second
+    apart up to now) with tags, favorites and comments; adds what it wrote to `report`."""
+    rng = rng or random.Random()
+    report = report or SeedReport(uuid.uuid4().hex[:8])
+    if not articles:
+        return report
+    tag_ids = _ensure_tags(shape.tag_names())
     report.tags = len(tag_ids)
     started = _utc_now() - timedelta(seconds=articles)
-    for first in range(0, articles, BATCH_SIZE):
-        numbers = range(first + 1, min(first + BATCH_SIZE, articles) + 1)
+    last = first_number + articles
+    for first in range(first_number, last, BATCH_SIZE):
+        plans = [plan_article(n, len(user_ids), shape, rng) for n in range(first, min(first + BATCH_SIZE, last))]
         with db.transaction():
-            favorites, comments = _insert_article_batch(numbers, run, started, user_ids, tag_ids, rng)
-        report.articles += len(numbers)
+            favorites, comments = _insert_article_batch(plans, report.run, started - timedelta(seconds=first_number),
+                                                        user_ids, tag_ids)
+        report.articles += len(plans)
         report.favorites += favorites
         report.comments += comments
-        on_progress(len(numbers))
+        on_progress(len(plans))
+    # No signals were sent for these rows: make cached counts, pages and tags stale here.
+    bump_generation()
+    invalidate_tags()
     return report
 
 
@@ -107,35 +118,30 @@ def _insert_users(count: int, run: str, on_progress) -> list[int]:
     return [row["id"] for row in found]
 
 
-def _insert_follows(user_ids: list[int], rng: random.Random) -> int:
-    follows_each = min(FOLLOWS_PER_USER, len(user_ids) - 1)
+def _insert_follows(user_ids: list[int], shape: SeedShape, rng: random.Random) -> int:
     now = _utc_now()
-    rows = []
-    for follower in user_ids:
-        picks = rng.sample(user_ids, follows_each + 1)  # one spare, in case it holds the follower
-        followees = [pick for pick in picks if pick != follower][:follows_each]
-        rows.extend((follower, followee, now) for followee in followees)
+    rows = [(user_ids[follower], user_ids[followee], now) for follower, followee in
+            plan_follows(len(user_ids), shape, rng)]
     db.execute_many("INSERT INTO follows (follower_id, followee_id, created_at) VALUES (%s, %s, %s)", rows)
     return len(rows)
 
 
-def _ensure_tags() -> list[int]:
-    db.execute_many("INSERT IGNORE INTO tags (name) VALUES (%s)", [(name,) for name in TAG_NAMES])
-    placeholders = ", ".join(["%s"] * len(TAG_NAMES))
-    return [row["id"] for row in db.fetch_all(f"SELECT id FROM tags WHERE name IN ({placeholders})", TAG_NAMES)]
+def _ensure_tags(names: list[str]) -> dict[str, int]:
+    """The ids of these tags by name, creating the missing ones."""
+    db.execute_many("INSERT IGNORE INTO tags (name) VALUES (%s)", [(name,) for name in names])
+    placeholders = ", ".join(["%s"] * len(names))
+    return {row["name"]: row["id"] for row in
+            db.fetch_all(f"SELECT id, name FROM tags WHERE name IN ({placeholders})", names)}
 
 
-def _insert_article_batch(numbers: range, run: str, started: datetime, user_ids: list[int],
-                          tag_ids: list[int], rng: random.Random) -> tuple[int, int]:
+def _insert_article_batch(plans: list, run: str, started: datetime, user_ids: list[int],
+                          tag_ids: dict[str, int]) -> tuple[int, int]:
     """One batch of articles with their tags, favorites and comments; returns (favorites, comments)."""
-    articles, favoriters = [], {}
-    for n in numbers:
-        title = " ".join(rng.choices(WORDS, k=rng.randint(3, 6))).capitalize()
-        slug = f"{slugify(title)}-{run}-{n}"  # the run and number make it unique
-        created = started + timedelta(seconds=n)  # ids and timestamps rise together
-        favoriters[slug] = rng.sample(user_ids, rng.randint(0, min(MAX_FAVORITES_PER_ARTICLE, len(user_ids))))
-        articles.append((slug, title, _sentence(rng, 12), _paragraphs(rng), rng.choice(user_ids),
-                         len(favoriters[slug]), created, created))
+    articles = []
+    for plan in plans:
+        created = started + timedelta(seconds=plan.number)  # ids and timestamps rise together
+        articles.append((f"{slugify(plan.title)}-{run}", plan.title, plan.description, plan.body,
+                         user_ids[plan.author], len(plan.favoriters), created, created))
     db.execute_many(
         "INSERT INTO articles (slug, title, description, body, author_id, favorites_count, created_at, updated_at)"
         " VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
@@ -147,12 +153,11 @@ def _insert_article_batch(numbers: range, run: str, started: datetime, user_ids:
            db.fetch_all(f"SELECT id, slug FROM articles WHERE slug IN ({placeholders})", slugs)}
     now = _utc_now()
     article_tags, favorites, comments = [], [], []
-    for slug, article_id in ids.items():
-        picked = rng.sample(tag_ids, rng.randint(0, min(MAX_TAGS_PER_ARTICLE, len(tag_ids))))
-        article_tags.extend((tag_id, article_id) for tag_id in picked)
-        favorites.extend((user_id, article_id, now) for user_id in favoriters[slug])
-        comments.extend((article_id, rng.choice(user_ids), _sentence(rng, 15), now, now)
-                        for _ in range(rng.randint(0, MAX_COMMENTS_PER_ARTICLE)))
+    for plan, slug in zip(plans, slugs):
+        article_id = ids[slug]
+        article_tags.extend((tag_ids[tag], article_id) for tag in plan.tags)
+        favorites.extend((user_ids[user], article_id, now) for user in plan.favoriters)
+        comments.extend((article_id, user_ids[user], text, now, now) for user, text in plan.comments)
     # One execute_many per table: PyMySQL cuts it into INSERTs of at most ~1 MB itself.
     db.execute_many("INSERT INTO article_tags (tag_id, article_id) VALUES (%s, %s)", article_tags)
     db.execute_many("INSERT INTO favorites (user_id, article_id, created_at) VALUES (%s, %s, %s)", favorites)
@@ -161,11 +166,3 @@ def _insert_article_batch(numbers: range, run: str, started: datetime, user_ids:
         comments,
     )
     return len(favorites), len(comments)
-
-
-def _sentence(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choices(WORDS, k=words)).capitalize() + "."
-
-
-def _paragraphs(rng: random.Random) -> str:
-    return "\n\n".join(" ".join(_sentence(rng, 10) for _ in range(4)) for _ in range(rng.randint(1, 3)))

@@ -21,6 +21,7 @@ user_logged_in = conduit_signals.signal("user-logged-in")  # user
 user_login_failed = conduit_signals.signal("user-login-failed")  # email, user (None when unknown)
 user_logged_out = conduit_signals.signal("user-logged-out")  # user
 password_changed = conduit_signals.signal("password-changed")  # user (its other sessions are ended)
+user_updated = conduit_signals.signal("user-updated")  # user (as updated: its profile shows on articles)
 # user, session_ids: public ids of the sessions ended by the user (one signal per request)
 session_revoked = conduit_signals.signal("session-revoked")
 

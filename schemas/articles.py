@@ -2,7 +2,7 @@
 
 from marshmallow import fields, pre_load, validate
 
-from schemas.base import BaseSchema, ChangesSchema, Timestamp
+from schemas.base import BaseSchema, ChangesSchema, StringList, Timestamp
 from schemas.pagination import PaginationQuerySchema
 from schemas.profiles import ProfileSchema
 
@@ -108,7 +108,7 @@ class ArticleListItemSchema(BaseSchema):
     slug = fields.String(required=True, metadata={"example": "how-to-train-your-dragon"})
     title = fields.String(required=True, metadata={"example": "How to train your dragon"})
     description = fields.String(required=True, metadata={"example": "Ever wonder how?"})
-    tagList = fields.List(fields.String(), required=True, attribute="tags", metadata={"example": ["dragons", "training"]})
+    tagList = StringList(required=True, attribute="tags", metadata={"example": ["dragons", "training"]})
     createdAt = Timestamp(required=True, attribute="created_at")
     updatedAt = Timestamp(required=True, attribute="updated_at")
     favorited = fields.Boolean(required=True, metadata={

@@ -64,6 +64,9 @@ class Config:
     # Redis Cluster: comma-separated host:port of some of its nodes (the client finds the rest).
     REDIS_CLUSTER_NODES = env_list("REDIS_CLUSTER_NODES", [])
 
+    # Keep anonymous article list pages in Redis until the content changes (api/list_cache.py).
+    LIST_CACHE_ENABLED = env_bool("LIST_CACHE_ENABLED", False)
+
     # --- sessions (Flask-Session, Redis backend)
     SESSION_TYPE = "redis"
     SESSION_KEY_PREFIX = env_str("SESSION_KEY_PREFIX", "conduit:session:")

@@ -34,7 +34,10 @@ class DatabaseAddress:
         )
 
     def connect_kwargs(self, config, *, with_database: bool = True) -> dict:
-        """PyMySQL connect() arguments: utf8mb4, autocommit off, dict rows."""
+        """PyMySQL connect() arguments: utf8mb4, autocommit off, dict rows.
+
+        Autocommit off: nothing is committed that SQLHelper did not commit on purpose (a write
+        outside `db.transaction()`, or the transaction as a whole); reads do not commit."""
         kwargs = dict(
             host=self.host,
             port=self.port,
@@ -74,7 +77,9 @@ def build_pool(config, url: str | None = None) -> PooledDB:
         maxusage=config["DB_POOL_MAX_USAGE"] or None,
         setsession=config["DB_POOL_SETSESSION"],
         ping=config["DB_POOL_PING"],
-        # Always roll back on return: a connection never carries an open snapshot to its next user.
+        # Always roll back on return: a connection never carries an open snapshot (or anything
+        # else a request left open) to its next user. With reads not committing, this is the
+        # one ROLLBACK a request pays.
         reset=True,
         **address.connect_kwargs(config),
     )

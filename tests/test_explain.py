@@ -11,6 +11,7 @@ import random
 import pytest
 
 from api.data.article_pages import ArticleFilters, article_count_sql, article_page_sql, query_args
+from api.data.feed_pages import feed_page_sql
 from api.db import db
 from tests.factories import unique
 
@@ -77,7 +78,7 @@ def test_filtered_pages_and_counts_read_only_matching_articles(app, sample, name
             for row in plan:
                 if row["table"] in INDEXED_ALIASES:
                     assert row["type"] in SELECTIVE and row["key"], (names, row, plan)
-            assert any(row["table"] == "article" for row in plan)
+        assert any(row["table"] == "article" for row in plan_of(article_page_sql(filters), args))
 
 
 def test_unfiltered_page_walks_the_primary_key_newest_first(app, sample):
@@ -94,3 +95,33 @@ def test_unfiltered_page_walks_the_primary_key_newest_first(app, sample):
                 assert row["type"] in SELECTIVE, (row, plan)
         count_plan = plan_of(article_count_sql(filters), args)
         assert count_plan[0]["key"] is not None, count_plan  # counted on the smallest index
+
+
+def test_tag_page_walks_the_tag_links_newest_first(app, sample):
+    filters = ArticleFilters(tag=sample["tag"])
+    args = query_args(filters, viewer_id=None, limit=20, offset=0)
+    with app.app_context():
+        plan = plan_of(article_page_sql(filters), args)
+        derived = [row for row in plan if row["select_type"] == "DERIVED"]
+        # The tag's links are read on the PK (tag_id, article_id) already in page order: no sort.
+        assert any(row["table"] == "tag_link" and row["key"] == "PRIMARY" for row in derived), plan
+        assert not any("filesort" in (row["Extra"] or "") or "temporary" in (row["Extra"] or "")
+                       for row in derived), plan
+        # Its count reads the tag's links alone: joining articles would read every clustered row.
+        count_plan = plan_of(article_count_sql(filters), args)
+        assert {row["table"] for row in count_plan} == {"tag_filter", "tag_link"}, count_plan
+
+
+def test_feed_reads_each_followed_authors_newest_articles_only(app, sample):
+    with app.app_context():
+        authors = [row["followee_id"] for row in db.fetch_all(
+            "SELECT followee_id FROM follows WHERE follower_id = %s", (sample["followed_by"],))]
+        assert authors, "the sample user follows someone"
+        args = {**{f"author_{number}": author for number, author in enumerate(authors)},
+                "viewer_id": sample["followed_by"], "limit": 20, "offset": 0, "depth": 20}
+        plan = plan_of(feed_page_sql(len(authors)), args)
+        branches = [row for row in plan if row["select_type"] in ("DERIVED", "UNION") and row["table"] == "articles"]
+        # Each branch is a backward walk of (author_id, id) that stops after `depth` rows: no sort.
+        assert len(branches) == len(authors), plan
+        for row in branches:
+            assert row["key"] == "articles_author_newest" and "filesort" not in (row["Extra"] or ""), plan

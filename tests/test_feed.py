@@ -56,3 +56,26 @@ def test_feed_validates_pagination(api_client):
     user = register(api_client)
     response = api_client.get("/api/articles/feed?limit=101", headers=auth_header(user["token"]))
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize("max_branches", [100, 1], ids=["per-author walk", "plain join fallback"])
+def test_every_feed_page_is_the_plain_join_page(app, api_client, monkeypatch, max_branches):
+    from api.data import feed_pages
+    from api.data.article_pages import ArticleFilters, fetch_article_page
+
+    monkeypatch.setattr(feed_pages, "MAX_BRANCHES", max_branches)
+    reader, *authors = (register(api_client) for _ in range(4))
+    for author in authors:
+        follow(api_client, reader["token"], author["username"])
+    for index in (0, 1, 0, 2, 0, 1, 0, 0):  # interleaved, one prolific author
+        create_article(api_client, authors[index]["token"])
+    with app.test_request_context():
+        from api.db import db
+        reader_id = db.fetch_one("SELECT id FROM users WHERE username = %s", (reader["username"],))["id"]
+        for limit in (1, 2, 3, 20):
+            for offset in (0, 1, 2, 5, 7, 8):
+                ours = feed_pages.fetch_feed_page(reader_id, limit=limit, offset=offset)
+                plain = fetch_article_page(ArticleFilters(followed_by=reader_id), viewer_id=reader_id,
+                                           limit=limit, offset=offset)
+                assert ours == plain and ours["articles_count"] == 8, (limit, offset)
+                assert len(ours["articles"]) == max(0, min(limit, 8 - offset))

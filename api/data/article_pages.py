@@ -1,9 +1,13 @@
 """Pages of articles: the global list with its filters, and the feed.
 
-A page costs three queries whatever its size: the page (a deferred join: the filtered ids are
-found on indexes first, then only those rows get their author and the viewer's flags), the tag
-lists of its articles, and the total count. Every filter is a join on an indexed key that
-matches at most one row per article, so filters combine (AND) without DISTINCT:
+A page costs two queries whatever its size: the page (a deferred join: the filtered ids are
+found on indexes first, then only those rows get their author and the viewer's flags) and the
+tag lists of its articles (one bulk query, api/data/tags.py), plus the total count. Counting
+is a scan of every matching index entry, which grows with the table, so the total is cached in
+Redis per filter and recounted only after the content generation moved
+(api/receivers/content_generation.py): a page costs two SQL statements while nothing changes,
+three right after a change (an empty page skips the tag lists). Every filter is a join on an
+indexed key that matches at most one row per article, so filters combine (AND) without DISTINCT:
 
 - tag:       tags.name (unique) -> article_tags PK (tag_id, article_id) -> articles PK
 - author:    users.username (unique) -> articles (author_id, id), already newest first
@@ -11,14 +15,19 @@ matches at most one row per article, so filters combine (AND) without DISTINCT:
 - feed:      follows PK (follower_id, followee_id) -> articles (author_id, id)
 
 An unknown tag or username matches nothing: an empty page and a count of 0, not a 404.
-The unfiltered list walks the primary key backwards and stops after the page. The feed sorts
-the articles of the followed authors, so its cost grows with what they wrote, not with the table.
+The unfiltered list walks the primary key backwards and stops after the page. The feed's
+`followed_by` join sorts every article of the followed authors; api/data/feed_pages.py avoids
+that and uses this join only as its fallback (and for counting).
 """
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass
 
 from api.data.articles import complete_articles, select_articles
 from api.db import db
+from api.receivers.content_generation import read_through
+from api.redis_store import redis_key
 
 FILTER_JOINS = {
     "tag": " JOIN article_tags tag_link ON tag_link.article_id = article.id"
@@ -48,14 +57,26 @@ class ArticleFilters:
 
 def article_page_sql(filters: ArticleFilters) -> str:
     """The page query: newest first, LIMIT %(limit)s OFFSET %(offset)s, as %(viewer_id)s sees it."""
+    # With a tag, order by the link's article_id (the same value): the page is then read off
+    # the article_tags PK (tag_id, article_id) backwards, whatever plan the optimizer picks.
+    newest_first = "tag_link.article_id" if filters.tag is not None else "article.id"
     page_ids = (f"SELECT article.id FROM articles article{filters.joins()}"
-                " ORDER BY article.id DESC LIMIT %(limit)s OFFSET %(offset)s")
+                f" ORDER BY {newest_first} DESC LIMIT %(limit)s OFFSET %(offset)s")
     source = f"({page_ids}) page JOIN articles article ON article.id = page.id"
     return select_articles(source, with_body=False) + " ORDER BY article.id DESC"
 
 
+TAG_LINKS = ("SELECT COUNT(*) AS count FROM article_tags tag_link"
+             " JOIN tags tag_filter ON tag_filter.id = tag_link.tag_id AND tag_filter.name = %(tag)s")
+
+
 def article_count_sql(filters: ArticleFilters) -> str:
     """How many articles match the filters in all."""
+    if filters == ArticleFilters(tag=filters.tag) and filters.tag is not None:
+        # Every link has its article (foreign key, ON DELETE CASCADE), so count the tag's links
+        # on their PK: joining the articles reads ~10,000 clustered rows (bodies and all) for
+        # nothing, 320 ms instead of 2 ms at 100,000 articles.
+        return TAG_LINKS
     return f"SELECT COUNT(*) AS count FROM articles article{filters.joins()}"
 
 
@@ -65,8 +86,18 @@ def query_args(filters: ArticleFilters, *, viewer_id: int | None, limit: int, of
 
 
 def fetch_article_page(filters: ArticleFilters, *, viewer_id: int | None, limit: int, offset: int) -> dict:
-    """One page of articles (no bodies) and the total count: three queries, two when empty."""
+    """One page of articles (no bodies) and the total count: the page and its tag lists, and
+    the count when it is not cached at the current generation."""
     args = query_args(filters, viewer_id=viewer_id, limit=limit, offset=offset)
     articles = complete_articles(db.fetch_all(article_page_sql(filters), args))
-    count = db.fetch_one(article_count_sql(filters), args)["count"]
-    return {"articles": articles, "articles_count": count}
+    return {"articles": articles, "articles_count": count_articles(filters)}
+
+
+def count_articles(filters: ArticleFilters) -> int:
+    """How many articles match, from the cache when it is current."""
+    digest = hashlib.sha256(json.dumps(asdict(filters)).encode()).hexdigest()[:32]
+    count = read_through(
+        redis_key("articles-count", digest),
+        lambda: str(db.fetch_one(article_count_sql(filters), asdict(filters))["count"]).encode(),
+    )
+    return int(count)

@@ -12,9 +12,9 @@ from blinker import NamedSignal
 from flask import Flask
 
 from api.metrics import receiver_failures
-from api.receivers import access_log, activity_log, metrics, request_facts, tags_cache
+from api.receivers import access_log, activity_log, content_generation, metrics, request_facts, tags_cache
 
-RECEIVER_MODULES = (request_facts, access_log, metrics, activity_log, tags_cache)
+RECEIVER_MODULES = (request_facts, access_log, metrics, activity_log, tags_cache, content_generation)
 
 logger = logging.getLogger("conduit.receivers")
 

@@ -12,7 +12,9 @@ from api.data.articles import (
     insert_article,
     update_article,
 )
+from api.data.feed_pages import fetch_feed_page
 from api.errors import abort
+from api.list_cache import cached_page_response, list_cache_enabled
 from api.signals import article_created, article_deleted, article_updated, current_sender
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import (
@@ -62,7 +64,14 @@ class Articles(MethodView):
         `articlesCount` is the total for the filters. An unknown tag or user gives an empty list.
         """
         filters = ArticleFilters(tag=query.get("tag"), author=query.get("author"), favorited=query.get("favorited"))
-        return fetch_article_page(filters, viewer_id=current_user_id(), limit=query["limit"], offset=query["offset"])
+        viewer_id = current_user_id()
+
+        def fetch_page():
+            return fetch_article_page(filters, viewer_id=viewer_id, limit=query["limit"], offset=query["offset"])
+
+        if viewer_id is None and list_cache_enabled():
+            return cached_page_response(query, fetch_page)
+        return fetch_page()
 
     @login_required
     @blp.arguments(NewArticleRequestSchema, description="The article to publish.")
@@ -92,8 +101,7 @@ class Feed(MethodView):
 
         Articles by the users the caller follows, newest first, without bodies.
         """
-        filters = ArticleFilters(followed_by=current_user_id())
-        return fetch_article_page(filters, viewer_id=current_user_id(), limit=query["limit"], offset=query["offset"])
+        return fetch_feed_page(current_user_id(), limit=query["limit"], offset=query["offset"])
 
 
 @blp.route("/articles/<slug>")

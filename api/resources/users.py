@@ -31,6 +31,7 @@ from api.signals import (
     user_logged_out,
     user_login_failed,
     user_registered,
+    user_updated,
 )
 from api.smorest import Blueprint
 from schemas.users import (
@@ -166,4 +167,5 @@ class CurrentUser(MethodView):
             if new_password is not None:
                 session_registry.revoke_sessions_except(user["id"], keep_sid=session.sid)
                 password_changed.send(current_sender(), user=user)
+        user_updated.send(current_sender(), user=user)
         return user_envelope(user)

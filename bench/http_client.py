@@ -1,0 +1,63 @@
+"""How the benchmark talks JSON to a server: over HTTP (stdlib, keep-alive) or to a Flask test client.
+
+Both offer `send(method, path, body=None, token=None) -> (status, json)`, so the data set is
+seeded and every scenario's request checked by the same code against either.
+"""
+
+import http.client
+import json
+import threading
+from urllib.parse import urlsplit
+
+
+class HttpJsonClient:
+    """One keep-alive connection per thread to `base_url` (http://host:port)."""
+
+    def __init__(self, base_url: str, timeout: float = 30):
+        parts = urlsplit(base_url)
+        self.host, self.port, self.timeout = parts.hostname, parts.port, timeout
+        self._local = threading.local()
+
+    def send(self, method: str, path: str, body: dict | None = None, token: str | None = None):
+        headers = _headers(body, token)
+        payload = None if body is None else json.dumps(body)
+        for attempt in (1, 2):  # a keep-alive connection the server closed meanwhile is reopened once
+            connection = self._connection()
+            try:
+                connection.request(method, path, body=payload, headers=headers)
+                response = connection.getresponse()
+                raw = response.read()
+                return response.status, json.loads(raw) if raw else None
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
+                self._local.connection = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _connection(self) -> http.client.HTTPConnection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+            self._local.connection = connection
+        return connection
+
+
+class FlaskClientJson:
+    """The same interface over a Flask test client (the fast test of the bench machinery)."""
+
+    def __init__(self, test_client):
+        self.test_client = test_client
+
+    def send(self, method: str, path: str, body: dict | None = None, token: str | None = None):
+        response = self.test_client.open(path, method=method, headers=_headers(body, token),
+                                         data=None if body is None else json.dumps(body))
+        return response.status_code, response.get_json(silent=True)
+
+
+def _headers(body: dict | None, token: str | None) -> dict:
+    headers = {}
+    if body is not None:
+        headers["Content-Type"] = "application/json"
+    if token:
+        headers["Authorization"] = f"Token {token}"
+    return headers

@@ -1,0 +1,35 @@
+"""Run wrk against one server with one scenario's request file, and read its figures."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+SCRIPT = Path(__file__).resolve().parent / "wrk" / "requests.lua"
+
+
+def wrk_available() -> bool:
+    return shutil.which("wrk") is not None
+
+
+def run_wrk(base_url: str, requests_file: Path, *, seconds: int, connections: int = 16, threads: int = 2) -> dict:
+    """Load `base_url` for `seconds` (whole seconds: wrk's unit); returns rps, latencies (ms),
+    non-2xx and socket errors."""
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
+               "-s", str(SCRIPT), base_url, "--", str(requests_file)]
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    if finished.returncode != 0:
+        raise RuntimeError(f"wrk failed ({finished.returncode}): {finished.stderr or finished.stdout}")
+    figures = json.loads([line for line in finished.stdout.splitlines() if line.startswith("{")][-1])
+    seconds_run = figures["duration_us"] / 1e6
+    return {
+        "requests": figures["requests"],
+        "rps": round(figures["requests"] / seconds_run, 1),
+        "p50_ms": figures["p50_us"] / 1000,
+        "p90_ms": figures["p90_us"] / 1000,
+        "p99_ms": figures["p99_us"] / 1000,
+        "max_ms": figures["max_us"] / 1000,
+        # wrk counts a status of 400 or more; the scenarios expect 2xx only, so these are all unexpected.
+        "non_2xx": figures["status_errors"],
+        "errors": sum(figures[key] for key in ("errors_connect", "errors_read", "errors_write", "errors_timeout")),
+    }

@@ -1,0 +1,148 @@
+"""One benchmark run: storage, servers, data set, then each scenario against the service and,
+for reads, the two ceilings right after it (interleaved, so noise hits all three alike)."""
+
+import json
+import os
+import platform
+from datetime import datetime, timezone
+from pathlib import Path
+
+from api import create_app
+from bench import argon2_cost, report
+from bench.dataset import Dataset, seed_over_api, top_up_in_bulk
+from bench.http_client import HttpJsonClient
+from bench.load import run_wrk
+from bench.scenarios import BY_NAME, GROWTH_SCENARIOS, Scenario
+from bench.servers import Server, app_config, bench_settings, reset_storage
+from settings import Config
+
+HTTP_SEEDED_ARTICLES = 1000  # beyond these, articles are seeded in bulk
+
+
+class Bench:
+    def __init__(self, *, out: Path, seconds: int, warmup: int, connections: int, ceilings: bool):
+        self.out, self.seconds, self.warmup, self.connections = out, seconds, warmup, connections
+        self.settings = bench_settings()
+        self.requests_dir = out / "requests"
+        out.mkdir(parents=True, exist_ok=True)
+        self.service = Server("service", "wsgi:app", self.settings, out)
+        self.ceilings = [Server("bare", "bench.ceilings.bare:create_app()", self.settings, out),
+                         Server("one_query", "bench.ceilings.one_query:create_app()", self.settings, out)] \
+            if ceilings else []
+        self.dataset: Dataset | None = None
+
+    def __enter__(self):
+        reset_storage(self.settings)
+        for server in (self.service, *self.ceilings):
+            server.start()
+        return self
+
+    def __exit__(self, *exc):
+        for server in (self.service, *self.ceilings):
+            server.stop()
+
+    def seed(self, articles: int) -> None:
+        """The fixed data set over the API (at most 1,000 articles), the rest in bulk."""
+        if self.dataset is None:
+            self.dataset = seed_over_api(HttpJsonClient(self.service.url),
+                                         articles=min(articles, HTTP_SEEDED_ARTICLES))
+        if articles > len(self.dataset.slugs) + self.dataset.bulk_articles:
+            top_up_in_bulk(create_app(overrides=app_config(self.settings)), self.dataset, articles)
+        self.dataset.save(self.out / "dataset.json")
+
+    def warm_up(self, scenarios: list[Scenario], seconds: int = 3) -> None:
+        """One short unmeasured pass of each scenario on the service: every worker has imported,
+        cached and pooled what the bench uses before its memory is first read."""
+        for scenario in scenarios:
+            service_file, _ = scenario.write_files(self.dataset, self.requests_dir)
+            run_wrk(self.service.url, service_file, seconds=seconds, connections=self.connections)
+
+    def measure(self, scenario: Scenario) -> dict:
+        service_file, ceiling_file = scenario.write_files(self.dataset, self.requests_dir)
+        runs = [(self.service, service_file)]
+        if ceiling_file:
+            runs += [(ceiling, ceiling_file) for ceiling in self.ceilings]
+        figures = {}
+        for server, requests_file in runs:
+            if self.warmup:
+                run_wrk(server.url, requests_file, seconds=self.warmup, connections=self.connections)
+            figures[server.name] = run_wrk(server.url, requests_file, seconds=self.seconds,
+                                           connections=self.connections)
+            print(f"  {scenario.name:<15}{server.name:<10}{figures[server.name]['rps']:>8.0f} rps"
+                  f"  p99 {figures[server.name]['p99_ms']:.1f} ms", flush=True)
+        return figures
+
+
+def machine() -> dict:
+    return {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+            "workers": os.environ.get("GUNICORN_WORKERS", str(os.cpu_count())),
+            "threads": os.environ.get("GUNICORN_THREADS", "4"),
+            "db_pool_max_connections": Config.DB_POOL_MAX_CONNECTIONS}
+
+
+def run_bench(names: list[str], *, articles: int, out: Path, chart: Path | None, **options) -> dict:
+    """`make bench`: every scenario, with the ceilings, at `articles` articles."""
+    started = datetime.now(timezone.utc)
+    with Bench(out=out, **options) as bench:
+        bench.seed(articles)
+        bench.warm_up([BY_NAME[name] for name in names])
+        rss_seeded = bench.service.worker_rss_mib()  # after seeding and one warm-up pass
+        results = {name: bench.measure(BY_NAME[name]) for name in names}
+        rss_after = bench.service.worker_rss_mib()
+    argon2 = argon2_cost.measure((Config.ARGON2_MEMORY_COST, Config.ARGON2_TIME_COST))
+    summary = {
+        "date": started.isoformat(timespec="seconds"), "machine": machine(), "articles": articles,
+        "seconds_per_run": options["seconds"], "connections": options["connections"],
+        "dataset": bench.dataset.counts(),
+        "worker_rss_mib": {"after_seeding": rss_seeded, "after_bench": rss_after,
+                           "growth": round(sum(rss_after) / sum(rss_seeded), 3)},
+        "argon2id": argon2, "results": results,
+    }
+    print("\n" + report.table(results))
+    print(f"\nworker RSS MiB after seeding {rss_seeded}, after the bench {rss_after}"
+          f" ({summary['worker_rss_mib']['growth']:.0%})")
+    for row in argon2:
+        print(f"argon2id m={row['memory_kib']} t={row['time_cost']} p=1: {row['verify_ms']} ms per verify,"
+              f" at most {row['max_logins_per_second']} logins/s{'  (current)' if row['current'] else ''}")
+    _write(out, "bench", started, summary, chart, f"Conduit API vs ceilings, {articles} articles, {started:%Y-%m-%d}")
+    return summary
+
+
+def run_growth(*, articles: int, out: Path, chart: Path | None, **options) -> dict:
+    """`make bench-growth`: list_anon, list_tag and feed at 1,000 articles, then at `articles`."""
+    started = datetime.now(timezone.utc)
+    sizes = {}
+    with Bench(out=out, ceilings=False, **options) as bench:
+        for size in (HTTP_SEEDED_ARTICLES, articles):
+            bench.seed(size)
+            print(f"\n{size} articles", flush=True)
+            sizes[size] = {name: bench.measure(BY_NAME[name]) for name in GROWTH_SCENARIOS}
+    small, large = sizes[HTTP_SEEDED_ARTICLES], sizes[articles]
+    kept = {name: round(large[name]["service"]["rps"] / small[name]["service"]["rps"], 3) for name in GROWTH_SCENARIOS}
+    print()
+    for name in GROWTH_SCENARIOS:
+        print(f"{name:<12}{small[name]['service']['rps']:>8.0f} rps at {HTTP_SEEDED_ARTICLES}"
+              f"{large[name]['service']['rps']:>8.0f} rps at {articles}   kept {kept[name]:.0%}"
+              f"{'' if kept[name] >= 0.8 else '   (target 80%)'}")
+    summary = {"date": started.isoformat(timespec="seconds"), "machine": machine(),
+               "seconds_per_run": options["seconds"], "sizes": {str(size): figures for size, figures in sizes.items()},
+               "kept": kept}
+    _write(out, "growth", started, summary, chart, f"Growth: {HTTP_SEEDED_ARTICLES} vs {articles} articles")
+    return summary
+
+
+def _write(out: Path, kind: str, started: datetime, summary: dict, chart: Path | None, title: str) -> None:
+    stamp = started.strftime("%Y%m%dT%H%M%SZ")
+    json_path = out / f"{kind}-{stamp}.json"
+    if kind == "bench":
+        report.write_json(json_path, summary)
+        results = summary["results"]
+    else:
+        json_path.write_text(json.dumps(summary, indent=2))
+        results = {f"{name}@{size}": figures for size, by_name in summary["sizes"].items()
+                   for name, figures in by_name.items()}
+    png_path = out / f"{kind}-{stamp}.png"
+    report.draw_chart(png_path, results, title)
+    if chart:
+        chart.write_bytes(png_path.read_bytes())
+    print(f"\nwrote {json_path} and {png_path}" + (f" (copied to {chart})" if chart else ""))

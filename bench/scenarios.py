@@ -1,0 +1,145 @@
+"""The scenarios: which requests each one sends, what it is compared with, and its target.
+
+A scenario's requests are listed in a file that bench/wrk/requests.lua cycles through; the
+same requests, sent once each, are what the fast test checks (tests/test_bench.py). Read
+scenarios also name the anonymous requests that give the same responses from the ceilings.
+"""
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from api.seed_content import BENCH_SHAPE, plan_article
+from bench.dataset import PASSWORD, Dataset
+
+LIST_OFFSETS = range(0, 200, 20)  # the first ten pages of 20
+FILTERED_OFFSETS = (0, 20, 40)
+ANONYMOUS_TARGET = 0.70  # of the one-query ceiling's rps
+AUTHENTICATED_TARGET = 0.60
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    token: str = ""
+    body: str = ""  # JSON; "{n}" in it becomes a number unique to the run
+
+    def line(self) -> str:
+        return "\t".join((self.method, self.path, self.token, self.body))
+
+
+Builder = Callable[[Dataset], list[Request]]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    requests: Builder
+    ceiling_requests: Builder | None = None  # the same responses, asked anonymously of the ceilings
+    target: float | None = None  # least service / one-query ceiling rps
+
+    def write_files(self, dataset: Dataset, directory: Path) -> tuple[Path, Path | None]:
+        """The request files of the service and (for reads) of the ceilings."""
+        directory.mkdir(parents=True, exist_ok=True)
+        service = _write(directory / f"{self.name}.txt", self.requests(dataset))
+        ceiling = None
+        if self.ceiling_requests:
+            ceiling = _write(directory / f"{self.name}.ceiling.txt", self.ceiling_requests(dataset))
+        return service, ceiling
+
+
+def _write(path: Path, requests: list[Request]) -> Path:
+    path.write_text("".join(request.line() + "\n" for request in requests))
+    return path
+
+
+def list_anon(dataset: Dataset) -> list[Request]:
+    return [Request("GET", f"/api/articles?limit=20&offset={offset}") for offset in LIST_OFFSETS]
+
+
+def list_auth(dataset: Dataset) -> list[Request]:
+    return [Request("GET", f"/api/articles?limit=20&offset={offset}", user["token"])
+            for user in dataset.users for offset in LIST_OFFSETS]
+
+
+def list_tag(dataset: Dataset) -> list[Request]:
+    return [Request("GET", f"/api/articles?tag={tag}&limit=20&offset={offset}")
+            for tag in dataset.tags for offset in FILTERED_OFFSETS]
+
+
+def feed(dataset: Dataset) -> list[Request]:
+    return [Request("GET", f"/api/articles/feed?limit=20&offset={offset}", user["token"])
+            for user in dataset.users for offset in FILTERED_OFFSETS]
+
+
+def _some_slugs(dataset: Dataset) -> list[str]:
+    return dataset.slugs[::5]
+
+
+def article(dataset: Dataset) -> list[Request]:
+    return [Request("GET", f"/api/articles/{slug}") for slug in _some_slugs(dataset)]
+
+
+def comments(dataset: Dataset) -> list[Request]:
+    return [Request("GET", f"/api/articles/{slug}/comments") for slug in _some_slugs(dataset)]
+
+
+def profile(dataset: Dataset) -> list[Request]:
+    return [Request("GET", f"/api/profiles/{user['username']}") for user in dataset.users]
+
+
+def profile_auth(dataset: Dataset) -> list[Request]:
+    users = dataset.users
+    return [Request("GET", f"/api/profiles/{users[(index + step) % len(users)]['username']}", viewer["token"])
+            for index, viewer in enumerate(users) for step in range(1, 11)]
+
+
+def tags(dataset: Dataset) -> list[Request]:
+    return [Request("GET", "/api/tags")]
+
+
+def create_article(dataset: Dataset) -> list[Request]:
+    rng = random.Random(len(dataset.slugs))
+    requests = []
+    for index, user in enumerate(dataset.users):
+        plan = plan_article(index, len(dataset.users), BENCH_SHAPE, rng)
+        article = {"title": "Bench load {n}", "description": plan.description, "body": plan.body,
+                   "tagList": plan.tags}
+        requests.append(Request("POST", "/api/articles", user["token"], json.dumps({"article": article})))
+    return requests
+
+
+def favorite(dataset: Dataset) -> list[Request]:
+    """Favorite then unfavorite, pair after pair: every request changes something."""
+    requests = []
+    for index, user in enumerate(dataset.users * 4):
+        path = f"/api/articles/{dataset.slugs[(index * 37) % len(dataset.slugs)]}/favorite"
+        requests += [Request("POST", path, user["token"]), Request("DELETE", path, user["token"])]
+    return requests
+
+
+def login(dataset: Dataset) -> list[Request]:
+    return [Request("POST", "/api/users/login", body=json.dumps({"user": {"email": user["email"],
+                                                                          "password": PASSWORD}}))
+            for user in dataset.users]
+
+
+SCENARIOS = [
+    Scenario("list_anon", list_anon, list_anon, ANONYMOUS_TARGET),
+    Scenario("list_auth", list_auth, list_anon, AUTHENTICATED_TARGET),
+    Scenario("list_tag", list_tag, list_tag, ANONYMOUS_TARGET),
+    Scenario("feed", feed, list_anon, AUTHENTICATED_TARGET),
+    Scenario("article", article, article, ANONYMOUS_TARGET),
+    Scenario("comments", comments, comments, ANONYMOUS_TARGET),
+    Scenario("profile", profile, profile, ANONYMOUS_TARGET),
+    Scenario("profile_auth", profile_auth, profile, AUTHENTICATED_TARGET),
+    Scenario("tags", tags, tags, ANONYMOUS_TARGET),
+    Scenario("create_article", create_article),
+    Scenario("favorite", favorite),
+    Scenario("login", login),
+]
+BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}
+GROWTH_SCENARIOS = ("list_anon", "list_tag", "feed")

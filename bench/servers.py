@@ -1,0 +1,115 @@
+"""The bench's own database, Redis prefix and gunicorn servers (service and ceilings).
+
+Nothing here touches `make run`'s data: the database is `conduit_bench` (recreated by every
+run) and every Redis key lives under `conduit-bench:`.
+"""
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import redis
+
+from api.migrations import drop_database, upgrade
+from settings import Config
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_NAME = "conduit_bench"
+REDIS_PREFIX = "conduit-bench:"
+
+
+def bench_settings() -> dict:
+    """Environment overrides shared by the servers and the bench process."""
+    base = urlsplit(os.environ.get("DATABASE_URL", Config.DATABASE_URL))
+    return {
+        "DATABASE_URL": urlunsplit(base._replace(path=f"/{DATABASE_NAME}")),
+        "REDIS_KEY_PREFIX": REDIS_PREFIX,
+        "SESSION_KEY_PREFIX": REDIS_PREFIX + "session:",
+        "RATELIMIT_ENABLED": "false",
+        "HOST": "127.0.0.1",
+    }
+
+
+def app_config(settings: dict) -> dict:
+    """The Config of the bench, as a dict (for migrations and bulk seeding)."""
+    config = {name: getattr(Config, name) for name in dir(Config) if name.isupper()}
+    config.update({key: value for key, value in settings.items() if key not in ("RATELIMIT_ENABLED", "HOST")})
+    config["RATELIMIT_ENABLED"] = False
+    return config
+
+
+def reset_storage(settings: dict) -> None:
+    """A fresh, migrated bench database and no keys under the bench prefix."""
+    config = app_config(settings)
+    drop_database(config)
+    upgrade(config)
+    client = redis.Redis.from_url(config["REDIS_URL"])
+    keys = list(client.scan_iter(match=REDIS_PREFIX + "*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start:start + 500])
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """One gunicorn, started with the project's gunicorn.conf.py on a free loopback port."""
+
+    name: str
+    app: str  # gunicorn's APP_MODULE, e.g. wsgi:app
+    settings: dict
+    log_dir: Path
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, probe: str = "/api/tags", timeout: float = 60) -> None:
+        env = {**os.environ, **self.settings, "PORT": str(self.port)}
+        log = open(self.log_dir / f"{self.name}.log", "w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", self.app],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early; see {log.name}")
+            try:
+                with urllib.request.urlopen(self.url + probe, timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"{self.name} did not answer on {self.url} within {timeout} s")
+
+    def worker_rss_mib(self) -> list[float]:
+        """Resident memory of each worker process, MiB."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        sizes = []
+        for pid in children:
+            status = Path(f"/proc/{pid}/status").read_text()
+            kib = int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
+            sizes.append(round(kib / 1024, 1))
+        return sizes
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
