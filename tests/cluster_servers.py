@@ -179,17 +179,23 @@ class MariaDBServer(ChildServer):
         super().__init__(name, directory)
         self.server_id, self.options = server_id, options
         self.data_dir = directory / "data"
+        # Each server gets its own tmpdir: bootstrap servers sharing /tmp name their temporary
+        # tables alike, and two installs side by side then fail ("Unknown table 'mysql.tmp_user_sys'").
+        self.tmp_dir = directory / "tmp"
 
     def install(self) -> subprocess.Popen:
         """Start creating the system tables (mariadb-install-db); wait() on the result."""
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
         return subprocess.Popen(
             [binary("mariadb-install-db", "mariadb-server"), "--no-defaults", f"--datadir={self.data_dir}",
+             f"--tmpdir={self.tmp_dir}",
              "--auth-root-authentication-method=normal", "--skip-test-db", f"--user={getpass.getuser()}"],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
 
     def command(self) -> list[str]:
         return [binary("mariadbd", "mariadb-server"), "--no-defaults", f"--datadir={self.data_dir}",
+                f"--tmpdir={self.tmp_dir}",
                 f"--port={self.port}", "--bind-address=127.0.0.1", f"--socket={self.directory}/mysqld.sock",
                 f"--pid-file={self.directory}/mysqld.pid", f"--user={getpass.getuser()}",
                 f"--server-id={self.server_id}",

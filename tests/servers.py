@@ -172,6 +172,9 @@ class MariaDBServer(ThrowawayServer):
         self.server_binary = server_binary
         self.install_binary = install_binary
         self.datadir = os.path.join(directory, "data")
+        # Its own tmpdir: servers sharing /tmp name their temporary tables alike, and a second
+        # install running beside this one (another test run on the machine) then fails.
+        self.tmpdir = os.path.join(directory, "tmp")
         # Running as root needs an explicit --user=root; as anyone else, the option is refused.
         self.user_args = ["--user=root"] if os.geteuid() == 0 else []
 
@@ -184,15 +187,17 @@ class MariaDBServer(ThrowawayServer):
         super().start()
 
     def initialize(self) -> None:
+        os.makedirs(self.tmpdir, exist_ok=True)
         subprocess.run(
-            [self.install_binary, "--no-defaults", f"--datadir={self.datadir}",
+            [self.install_binary, "--no-defaults", f"--datadir={self.datadir}", f"--tmpdir={self.tmpdir}",
              "--auth-root-authentication-method=normal", "--skip-test-db", *self.user_args],
             check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=START_TIMEOUT,
         )
 
     def command(self) -> list[str]:
         return [
-            self.server_binary, "--no-defaults", f"--datadir={self.datadir}", *self.user_args,
+            self.server_binary, "--no-defaults", f"--datadir={self.datadir}", f"--tmpdir={self.tmpdir}",
+            *self.user_args,
             f"--port={self.port}", "--bind-address=127.0.0.1",
             f"--socket={os.path.join(self.directory, 'mysqld.sock')}",
             f"--pid-file={os.path.join(self.directory, 'mysqld.pid')}",
