@@ -2,7 +2,7 @@
 
 from marshmallow import fields, pre_load, validate
 
-from schemas.base import BaseSchema, ChangesSchema, StringList, Timestamp
+from schemas.base import BaseSchema, ChangesSchema, Contains, FullMatch, StringList, Timestamp
 from schemas.pagination import PaginationQuerySchema
 from schemas.profiles import ProfileSchema
 
@@ -14,7 +14,7 @@ MAX_TAGS = 20
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LIST_FILTERS = ("tag", "author", "favorited")
 
-not_blank = validate.Regexp(r"\S", error="must not be blank")
+not_blank = Contains(r"\S", error="must not be blank")
 
 
 class TagName(fields.String):
@@ -87,7 +87,7 @@ class UpdateArticleRequestSchema(BaseSchema):
 
 class ArticlePathSchema(BaseSchema):
     # Slugs are made only of [a-z0-9-]; anything else cannot name an article (404).
-    slug = fields.String(required=True, validate=[validate.Length(min=1, max=255), validate.Regexp(SLUG_PATTERN)],
+    slug = fields.String(required=True, validate=[validate.Length(min=1, max=255), FullMatch(SLUG_PATTERN)],
                          metadata={"description": "Slug of the article.", "example": "how-to-train-your-dragon"})
 
 
