@@ -1,5 +1,7 @@
 """Articles: creation, updates, list filters, and the article as the API shows it."""
 
+from collections.abc import Mapping
+
 from marshmallow import fields, pre_load, validate
 
 from schemas.base import BaseSchema, ChangesSchema, Contains, FullMatch, StringList, Timestamp
@@ -100,6 +102,8 @@ class ArticleListQuerySchema(PaginationQuerySchema):
 
     @pre_load
     def drop_empty_filters(self, data, **kwargs):
+        if not isinstance(data, Mapping):  # left to marshmallow's "Invalid input type."
+            return data
         # `?tag=&author=` is how some clients say "no filter".
         return {key: value for key, value in data.items() if not (key in LIST_FILTERS and value == "")}
 
