@@ -171,6 +171,17 @@ def test_the_slug_path_parameter_accepts_exactly_the_slug_pattern(slug):
         assert valid and loaded == {"slug": slug}
 
 
+@given(username=odd_text(max_size=70) | st.from_regex(r"[A-Za-z0-9_.-]{1,70}\n?", fullmatch=True))
+def test_the_profile_path_parameter_accepts_exactly_registrable_usernames(username):
+    valid = re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", username) is not None
+    try:
+        loaded = ProfilePathSchema().load({"username": username})
+    except ValidationError as error:
+        assert not valid and set(error.messages) == {"username"}
+    else:
+        assert valid and loaded == {"username": username}
+
+
 @given(comment_id=st.integers())
 def test_a_comment_id_is_a_positive_64_bit_integer(comment_id):
     valid = 1 <= comment_id <= 2**63 - 1

@@ -148,6 +148,23 @@ def test_a_slug_with_a_trailing_newline_is_malformed_not_unknown(api_client, art
     assert "slug" in assert_client_error(response, 422)
 
 
+@pytest.mark.parametrize("slug", ["a" * 256, "a" * 100_000, "%F0%9F%90%89", "%ff", "a%00b", "A-Slug", "a--b", "-a"])
+def test_malformed_slugs_in_any_path_are_422_on_the_slug(api_client, author, slug):
+    token = auth_header(author["token"])
+    for method, path in [("GET", f"/api/articles/{slug}"), ("DELETE", f"/api/articles/{slug}"),
+                         ("GET", f"/api/articles/{slug}/comments"), ("POST", f"/api/articles/{slug}/favorite"),
+                         ("DELETE", f"/api/articles/{slug}/comments/1")]:
+        assert "slug" in assert_client_error(api_client.open(path, method=method, headers=token), 422)
+
+
+@pytest.mark.parametrize("comment_id", ["9" * 5000, str(2**63), "0", "-1", "1e3", "%ff", "%F0%9F%90%89"])
+def test_malformed_comment_ids_are_422_on_the_id(api_client, author, article, comment_id):
+    response = api_client.delete(f"/api/articles/{article['slug']}/comments/{comment_id}",
+                                 headers=auth_header(author["token"]))
+
+    assert "id" in assert_client_error(response, 422)
+
+
 # Unreadable bodies.
 
 @pytest.mark.parametrize("data, reason", [
