@@ -69,6 +69,16 @@ def test_odd_filter_values_are_an_empty_list(api_client, value):
         assert response.get_json()["articlesCount"] == 0
 
 
+def test_odd_and_huge_filters_are_harmless_to_the_list_cache(make_app):
+    cached_client = make_app(LIST_CACHE_ENABLED=True).test_client()
+
+    for query in [{"tag": "x" * 100_000}, {"tag": "\x00\u202e\U0001f409", "author": "%ff"}, {"favorited": "\ud7ff"}]:
+        for _twice in range(2):  # a miss, then a hit
+            response = cached_client.get("/api/articles", query_string=query)
+
+            assert response.status_code == 200 and response.get_json() == {"articles": [], "articlesCount": 0}
+
+
 def test_repeated_and_many_parameters_use_the_first_and_ignore_the_rest(api_client, author):
     tag = unique("tag")
     create_article(api_client, author["token"], tagList=[tag])
@@ -106,6 +116,7 @@ def test_odd_unicode_in_an_article_and_a_comment_is_stored_exactly(api_client, a
     assert comment["body"] == text
     listed = api_client.get("/api/articles", query_string={"tag": tag}).get_json()["articles"]
     assert [item["slug"] for item in listed] == [created["slug"]]
+    assert tag in api_client.get("/api/tags").get_json()["tags"]
 
 
 def test_tags_that_differ_only_in_an_emoji_stay_apart(api_client, author):
