@@ -1,8 +1,10 @@
 """Articles: creation, updates, list filters, and the article as the API shows it."""
 
+from collections.abc import Mapping
+
 from marshmallow import fields, pre_load, validate
 
-from schemas.base import BaseSchema, ChangesSchema, StringList, Timestamp
+from schemas.base import BaseSchema, ChangesSchema, Contains, FullMatch, StringList, Timestamp
 from schemas.pagination import PaginationQuerySchema
 from schemas.profiles import ProfileSchema
 
@@ -14,7 +16,7 @@ MAX_TAGS = 20
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 LIST_FILTERS = ("tag", "author", "favorited")
 
-not_blank = validate.Regexp(r"\S", error="must not be blank")
+not_blank = Contains(r"\S", error="must not be blank")
 
 
 class TagName(fields.String):
@@ -87,7 +89,7 @@ class UpdateArticleRequestSchema(BaseSchema):
 
 class ArticlePathSchema(BaseSchema):
     # Slugs are made only of [a-z0-9-]; anything else cannot name an article (404).
-    slug = fields.String(required=True, validate=[validate.Length(min=1, max=255), validate.Regexp(SLUG_PATTERN)],
+    slug = fields.String(required=True, validate=[validate.Length(min=1, max=255), FullMatch(SLUG_PATTERN)],
                          metadata={"description": "Slug of the article.", "example": "how-to-train-your-dragon"})
 
 
@@ -100,6 +102,8 @@ class ArticleListQuerySchema(PaginationQuerySchema):
 
     @pre_load
     def drop_empty_filters(self, data, **kwargs):
+        if not isinstance(data, Mapping):  # left to marshmallow's "Invalid input type."
+            return data
         # `?tag=&author=` is how some clients say "no filter".
         return {key: value for key, value in data.items() if not (key in LIST_FILTERS and value == "")}
 

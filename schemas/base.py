@@ -62,3 +62,13 @@ class FullMatch(validate.Regexp):
         if self.regex.fullmatch(value) is None:
             raise ValidationError(self._format_error(value))
         return value
+
+
+class Contains(validate.Regexp):
+    """validate.Regexp anywhere in the value, as JSON Schema's `pattern` means it: Regexp alone
+    matches only at the start, so r"\\S" would refuse "    indented code" as blank."""
+
+    def __call__(self, value):
+        if self.regex.search(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value

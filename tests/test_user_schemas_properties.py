@@ -15,19 +15,12 @@ from schemas.users import (
     NewUserRequestSchema,
     UpdateUserRequestSchema,
 )
+from tests.strategies import any_text, envelopes, http_documents, json_values
 
 REQUEST_SCHEMAS = [NewUserRequestSchema, LoginUserRequestSchema, UpdateUserRequestSchema]
 FIELD_NAMES = ["username", "email", "password", "bio", "image", "remember", "token"]
 
-# Any JSON document: what json.loads can hand to a schema.
-json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
-json_values = st.recursive(
-    json_scalars,
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
-    max_leaves=12,
-)
-# ... and documents shaped like ours, with any value in the known fields, so validation goes deep.
-user_envelopes = st.fixed_dictionaries({"user": st.dictionaries(st.sampled_from(FIELD_NAMES), json_values)})
+user_envelopes = envelopes("user", FIELD_NAMES)
 
 usernames = st.from_regex(r"[A-Za-z0-9_.-]{1,64}", fullmatch=True)
 emails = st.from_regex(r"[a-z0-9]{1,20}(\.[a-z0-9]{1,10})?@[a-z0-9]{1,20}\.(com|org|io)", fullmatch=True)
@@ -102,16 +95,11 @@ def test_an_update_must_change_something_and_an_empty_image_clears_it():
 
 
 # Through HTTP: any document (surrogates included, as JSON escapes) is a 4xx JSON answer.
-any_text = st.text(alphabet=st.characters(exclude_categories=[]), max_size=20)
-http_documents = st.recursive(
-    st.none() | st.booleans() | st.integers() | any_text,
-    lambda children: st.lists(children, max_size=3) | st.dictionaries(any_text, children, max_size=3),
-    max_leaves=8,
-) | st.fixed_dictionaries({"user": st.dictionaries(st.sampled_from(FIELD_NAMES), st.none() | any_text | st.integers())})
+login_documents = http_documents | envelopes("user", FIELD_NAMES, st.none() | any_text | st.integers())
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(document=http_documents)
+@given(document=login_documents)
 def test_login_answers_any_document_with_a_4xx_json_error(app, document):
     response = app.test_client().post("/api/users/login", data=json.dumps(document), content_type="application/json")
 
