@@ -16,8 +16,8 @@ from api.request_id import init_request_id
 from api.resources import activity, articles, comments, favorites, health, profiles, sessions, tags, users
 from api.resources.metrics import init_metrics_endpoint
 from api.security_headers import init_security_headers
-from api.slugs import ArticleSlugConverter
 from api.sessions import ConduitSessionExtension
+from api.slugs import ArticleSlugConverter
 from api.smorest import ConduitApi
 from schemas.base import Timestamp
 from settings import Config, config_for_environment
