@@ -19,6 +19,7 @@ def test_fuzzing_finds_no_failure(mode, app, client, live_server):
     operations = sum(len(HTTP_METHODS & set(path_item)) for path_item in paths.values())
 
     result = run_schemathesis(live_server, mode, fixtures, max_examples=EXAMPLES_PER_OPERATION)
+    print(result.summary())  # shown with -s or -rA: the cases this run sent
 
     assert result.clean, result.output
     assert result.operations == operations, result.output
