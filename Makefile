@@ -9,11 +9,12 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: run test venv services migrate node-tools browser openapi lint-openapi sdk bench bench-growth bench-tools clean help
+.PHONY: run test fuzz venv services migrate node-tools browser openapi lint-openapi sdk bench bench-growth bench-tools clean help
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
 	@echo "make test          provision everything, then run the whole test suite"
+	@echo "make fuzz          schemathesis against a live server, both modes, FUZZ_EXAMPLES (100) per operation"
 	@echo "make openapi       export the OpenAPI document to openapi/openapi.json (commit it)"
 	@echo "make lint-openapi  lint openapi/openapi.json with Redocly"
 	@echo "make sdk           generate the Python and TypeScript clients into build/sdk/"
@@ -70,6 +71,12 @@ run: migrate
 test: services node-tools browser
 	@bash scripts/provision-test-servers.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The longer schemathesis run (tests/test_fuzz.py runs a short one): gunicorn on its own
+# throwaway database and Redis prefix, anonymous and authenticated, FUZZ_EXAMPLES per operation.
+FUZZ_EXAMPLES ?= 100
+fuzz: services
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m tests.fuzzing
 
 # The benchmark: its own database and Redis prefix, never the data of `make run`.
 $(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed

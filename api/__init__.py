@@ -17,6 +17,7 @@ from api.resources import activity, articles, comments, favorites, health, profi
 from api.resources.metrics import init_metrics_endpoint
 from api.security_headers import init_security_headers
 from api.sessions import ConduitSessionExtension
+from api.slugs import ArticleSlugConverter
 from api.smorest import ConduitApi
 from schemas.base import Timestamp
 from settings import Config, config_for_environment
@@ -47,6 +48,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     app.config["SESSION_REDIS"] = app.extensions["redis"]
     ConduitSessionExtension(app)
 
+    app.url_map.converters["slug"] = ArticleSlugConverter
     smorest_api = ConduitApi(app)
     smorest_api.register_field(Timestamp, "string", "date-time")
     for blueprint in BLUEPRINTS:

@@ -12,11 +12,15 @@ added here, through apispec's plugin hook (`CommonResponsesPlugin.operation_help
 - every response carries X-Request-ID;
 - responses are listed in status order.
 
+And a schema may add what its fields cannot say (`SchemaExtraPlugin`): a partial update's
+"at least one of the fields".
+
 Nothing in the document may depend on the environment, except the session cookie's name; the
 exported copy (`make openapi`) is built by `documentation_app()` with fixed settings.
 """
 
 from apispec import BasePlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
 
 from schemas.errors import ErrorSchema
 
@@ -141,6 +145,17 @@ class CommonResponsesPlugin(BasePlugin):
                 elif isinstance(response, dict):
                     response.setdefault("headers", {}).setdefault("X-Request-ID", "X-Request-ID")
             operation["responses"] = {str(status): responses[status] for status in sorted(responses, key=int)}
+
+
+class SchemaExtraPlugin(BasePlugin):
+    """Merges a marshmallow schema's `openapi_extra()` (a classmethod, when it has one) into its
+    component, after apispec has documented its fields."""
+
+    def schema_helper(self, name, definition, **kwargs):
+        schema = kwargs.get("schema")
+        schema_class = resolve_schema_cls(schema) if schema is not None else None
+        extra = getattr(schema_class, "openapi_extra", None)
+        return extra() if extra else None
 
 
 def documentation_app():

@@ -10,7 +10,7 @@ from webargs import core, flaskparser
 from werkzeug.exceptions import HTTPException
 
 from api.errors import DEPENDENCY_ERRORS, dependency_error_response, http_exception_response
-from api.openapi import DOCUMENT_OPTIONS, CommonResponsesPlugin, register_components
+from api.openapi import DOCUMENT_OPTIONS, CommonResponsesPlugin, SchemaExtraPlugin, register_components
 
 
 # A \uD800-\uDFFF escape: the only way a JSON text can smuggle in a lone surrogate, which is
@@ -66,7 +66,7 @@ class ConduitApi(flask_smorest.Api):
     DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _init_spec(self, **options):
-        super()._init_spec(extra_plugins=[CommonResponsesPlugin()], **DOCUMENT_OPTIONS, **options)
+        super()._init_spec(extra_plugins=[CommonResponsesPlugin(), SchemaExtraPlugin()], **DOCUMENT_OPTIONS, **options)
         register_components(self.spec, cookie_name=self._app.config["SESSION_COOKIE_NAME"])
 
     def _register_responses(self):

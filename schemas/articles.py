@@ -4,7 +4,7 @@ from collections.abc import Mapping
 
 from marshmallow import fields, pre_load, validate
 
-from schemas.base import BaseSchema, ChangesSchema, Contains, FullMatch, StringList, Timestamp
+from schemas.base import BaseSchema, ChangesSchema, FullMatch, NotBlank, StringList, Timestamp
 from schemas.pagination import PaginationQuerySchema
 from schemas.profiles import ProfileSchema
 
@@ -13,35 +13,44 @@ DESCRIPTION_MAX_LENGTH = 2000
 # The body is MEDIUMTEXT; MAX_CONTENT_LENGTH bounds it long before the column does.
 TAG_MAX_LENGTH = 64
 MAX_TAGS = 20
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+# Slugs that would be shadowed by a fixed route: GET /api/articles/feed is the feed.
+RESERVED_SLUGS = {"feed"}
+# "Not a reserved slug", a lookahead that Python and JSON Schema (ECMA 262) read alike.
+NOT_RESERVED_SLUG = "(?!(?:" + "|".join(sorted(RESERVED_SLUGS)) + ")$)"
+SLUG_PATTERN = "^" + NOT_RESERVED_SLUG + r"[a-z0-9]+(?:-[a-z0-9]+)*$"
 LIST_FILTERS = ("tag", "author", "favorited")
 
-not_blank = Contains(r"\S", error="must not be blank")
+not_blank = NotBlank()
 
 
 class TagName(fields.String):
-    """A tag as typed, trimmed: "  dragons " and "dragons" are one tag."""
+    """A tag, validated as typed, then trimmed: "  dragons " and "dragons" are one tag."""
 
-    def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        tag = super().deserialize(value, attr, data, **kwargs)
+        return tag.strip() if isinstance(tag, str) else tag
 
 
 class TagList(fields.List):
-    """Tags in the author's order, without repeats (compared case-insensitively, as MySQL does)."""
+    """Tags in the author's order, without repeats (compared case-insensitively, as MySQL does).
+    The limits apply to the list as sent, as documented; repeats are dropped after."""
 
     def __init__(self, **kwargs):
         super().__init__(
-            TagName(validate=validate.Length(min=1, max=TAG_MAX_LENGTH)),
+            TagName(validate=[validate.Length(min=1, max=TAG_MAX_LENGTH), not_blank]),
             validate=validate.Length(max=MAX_TAGS),
             metadata={"description": f"Up to {MAX_TAGS} tags of 1 to {TAG_MAX_LENGTH} characters.",
                       "example": ["dragons", "training"]},
             **kwargs,
         )
 
-    def _deserialize(self, value, attr, data, **kwargs):
+    def deserialize(self, value, attr=None, data=None, **kwargs):
+        tags = super().deserialize(value, attr, data, **kwargs)
+        if not isinstance(tags, list):  # not sent (missing)
+            return tags
         seen = set()
         unique_tags = []
-        for tag in super()._deserialize(value, attr, data, **kwargs):
+        for tag in tags:
             if tag.casefold() not in seen:
                 seen.add(tag.casefold())
                 unique_tags.append(tag)
@@ -88,7 +97,7 @@ class UpdateArticleRequestSchema(BaseSchema):
 
 
 class ArticlePathSchema(BaseSchema):
-    # Slugs are made only of [a-z0-9-]; anything else cannot name an article (404).
+    # Slugs are made only of [a-z0-9-] and are never reserved; anything else cannot name an article.
     slug = fields.String(required=True, validate=[validate.Length(min=1, max=255), FullMatch(SLUG_PATTERN)],
                          metadata={"description": "Slug of the article.", "example": "how-to-train-your-dragon"})
 

@@ -14,10 +14,46 @@ class BaseSchema(Schema):
 class ChangesSchema(BaseSchema):
     """A partial update (PUT /api/user, PUT /api/articles/{slug}): any of the fields, at least one."""
 
+    @classmethod
+    def openapi_extra(cls) -> dict:
+        """"At least one of the fields", in the document's words (api.openapi.SchemaExtraPlugin)."""
+        return {"anyOf": [{"required": [field.data_key or name]}
+                          for name, field in cls._declared_fields.items() if not field.dump_only]}
+
     @validates_schema
     def require_a_change(self, data, **kwargs):
         if not data:
             raise ValidationError(f"Send at least one of {', '.join(self.load_fields)}.")
+
+
+class StrictBoolean(fields.Boolean):
+    """true or false, and nothing else: marshmallow's Boolean also takes 1, "yes", "off", ...,
+    which the document (type: boolean) calls invalid."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
+# Every character Python (str.isspace) or JSON Schema (ECMA 262 \s) counts as white space, spelt
+# out: the two dialects disagree on a few (U+001C-U+001F, U+0085, U+FEFF), so `\S` would not
+# mean the same to the document and to the validator.
+WHITE_SPACE = r"\t\n\v\f\r \x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+
+
+class NotBlank(validate.Regexp):
+    """The value holds at least one character that is not white space, anywhere in it
+    (validate.Regexp alone matches only at the start, so " x" would count as blank). Documented
+    as a JSON Schema pattern, which is searched for, not anchored."""
+
+    def __init__(self, error: str = "must not be blank"):
+        super().__init__(f"[^{WHITE_SPACE}]", error=error)
+
+    def __call__(self, value):
+        if self.regex.search(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
 
 
 class Timestamp(fields.Field):
@@ -60,15 +96,5 @@ class FullMatch(validate.Regexp):
 
     def __call__(self, value):
         if self.regex.fullmatch(value) is None:
-            raise ValidationError(self._format_error(value))
-        return value
-
-
-class Contains(validate.Regexp):
-    """validate.Regexp anywhere in the value, as JSON Schema's `pattern` means it: Regexp alone
-    matches only at the start, so r"\\S" would refuse "    indented code" as blank."""
-
-    def __call__(self, value):
-        if self.regex.search(value) is None:
             raise ValidationError(self._format_error(value))
         return value

@@ -2,9 +2,14 @@
 
 from marshmallow import fields, validate
 
-from schemas.base import BaseSchema, ChangesSchema, FullMatch
+from schemas.base import BaseSchema, ChangesSchema, FullMatch, StrictBoolean
 
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+# An http(s) URL: a host name, maybe a port, then printable ASCII; or "", which clears the image.
+# One pattern for the validator and the document (marshmallow's Url validator has rules of its
+# own, such as a TLD, that no document showed).
+_HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+IMAGE_URL_PATTERN = rf"^$|^https?://{_HOST_LABEL}(?:\.{_HOST_LABEL})*(?::[0-9]{{1,5}})?(?:[/?#][!-~]*)?$"
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 256
 
@@ -33,11 +38,20 @@ def password_field(**kwargs) -> fields.String:
     )
 
 
-class UrlOrEmpty(fields.Url):
-    """An http(s) URL; an empty string clears the value (stored as null)."""
+class ImageUrl(fields.String):
+    """An http(s) URL (IMAGE_URL_PATTERN); an empty string clears the value (stored as null)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            validate=[validate.Length(max=2048), FullMatch(IMAGE_URL_PATTERN, error="must be an http(s) URL")],
+            metadata={"description": "An http(s) URL; an empty string clears it.",
+                      "example": "https://i.stack.imgur.com/xHWG8.jpg"},
+            **kwargs,
+        )
 
     def deserialize(self, value, attr=None, data=None, **kwargs):
-        return super().deserialize(None if value == "" else value, attr, data, **kwargs)
+        url = super().deserialize(value, attr, data, **kwargs)
+        return None if url == "" else url
 
 
 class NewUserSchema(BaseSchema):
@@ -54,7 +68,7 @@ class LoginUserSchema(BaseSchema):
     email = fields.String(required=True, validate=validate.Length(min=1, max=254), metadata={"example": "jake@jake.jake"})
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH),
                              metadata={"example": "jakejake", "format": "password"})
-    remember = fields.Boolean(
+    remember = StrictBoolean(
         load_default=True,
         metadata={"description": "false: a browser-session cookie and the short server-side lifetime."},
     )
@@ -69,9 +83,7 @@ class UpdateUserSchema(ChangesSchema):
     username = username_field()
     password = password_field()
     bio = fields.String(allow_none=True, validate=validate.Length(max=2000), metadata={"example": "I like to skateboard"})
-    image = UrlOrEmpty(allow_none=True, schemes={"http", "https"}, validate=validate.Length(max=2048),
-                       metadata={"description": "An http(s) URL; an empty string clears it.",
-                                 "example": "https://i.stack.imgur.com/xHWG8.jpg"})
+    image = ImageUrl(allow_none=True)
 
 
 class UpdateUserRequestSchema(BaseSchema):

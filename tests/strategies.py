@@ -6,6 +6,7 @@ import re
 from hypothesis import strategies as st
 
 from schemas.articles import DESCRIPTION_MAX_LENGTH, MAX_TAGS, TAG_MAX_LENGTH, TITLE_MAX_LENGTH
+from schemas.base import WHITE_SPACE
 from schemas.comments import COMMENT_MAX_LENGTH
 
 # Characters that trip naive text handling, each a valid Unicode scalar value (so valid in JSON).
@@ -44,8 +45,9 @@ def bounded_odd_text(*, min_size: int = 0, max_size: int = 40) -> st.SearchStrat
 
 
 def not_blank(text: str) -> bool:
-    """What the schemas' not_blank validator asks: some character that is not whitespace."""
-    return re.search(r"\S", text) is not None
+    """What the schemas' not_blank validator asks: some character that is not white space (in
+    both Python's and JSON Schema's sense: schemas.base.WHITE_SPACE)."""
+    return re.search(f"[^{WHITE_SPACE}]", text) is not None
 
 
 # The parts of an article, valid by the documented rules.
@@ -54,7 +56,7 @@ descriptions = bounded_odd_text(max_size=DESCRIPTION_MAX_LENGTH)
 bodies = odd_text(min_size=1, max_size=200).filter(not_blank)
 comment_bodies = bounded_odd_text(min_size=1, max_size=COMMENT_MAX_LENGTH).filter(not_blank)
 # A tag as sent (maybe padded with whitespace): it is valid when 1 to TAG_MAX_LENGTH characters remain stripped.
-tag_names = bounded_odd_text(min_size=1, max_size=TAG_MAX_LENGTH).filter(lambda tag: tag.strip() != "")
+tag_names = bounded_odd_text(min_size=1, max_size=TAG_MAX_LENGTH).filter(not_blank)
 tag_lists = st.lists(tag_names, max_size=MAX_TAGS)
 
 # Any JSON document: what json.loads can hand to a schema.

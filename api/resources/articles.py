@@ -104,7 +104,7 @@ class Feed(MethodView):
         return fetch_feed_page(current_user_id(), limit=query["limit"], offset=query["offset"])
 
 
-@blp.route("/articles/<slug>")
+@blp.route("/articles/<slug:slug>")
 class Article(MethodView):
     @login_optional
     @path_arguments(blp, ArticlePathSchema)

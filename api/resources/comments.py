@@ -20,7 +20,7 @@ from schemas.comments import (
 blp = Blueprint("comments", __name__, url_prefix="/api", description="Comments on articles.")
 
 
-@blp.route("/articles/<slug>/comments")
+@blp.route("/articles/<slug:slug>/comments")
 class Comments(MethodView):
     @login_optional
     @path_arguments(blp, ArticlePathSchema)
@@ -57,7 +57,7 @@ class Comments(MethodView):
         return {"comment": comment}
 
 
-@blp.route("/articles/<slug>/comments/<id>")
+@blp.route("/articles/<slug:slug>/comments/<id>")
 class Comment(MethodView):
     @login_required
     @path_arguments(blp, CommentPathSchema)

@@ -24,7 +24,7 @@ def favorite_change(slug: str, change, signal) -> dict:
     return article_envelope(fetch_article_by_id(article_id, user["id"]), slug)
 
 
-@blp.route("/articles/<slug>/favorite")
+@blp.route("/articles/<slug:slug>/favorite")
 class Favorite(MethodView):
     @login_required
     @path_arguments(blp, ArticlePathSchema)
