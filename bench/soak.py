@@ -21,8 +21,7 @@ import threading
 import time
 import urllib.request
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass
 from pathlib import Path
 
 import pymysql
@@ -64,7 +63,6 @@ class SoakResult:
     pool_max: int
     mysql_connections_start: int
     mysql_connections_end: int
-    started: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
     def errors(self) -> int:
@@ -91,38 +89,42 @@ class SoakResult:
         return found
 
     def summary_line(self) -> str:
-        return (f"soak: {self.seconds:.0f} s, {self.measured.requests:,} requests, {self.errors} errors, "
-                f"p50 {self.measured.percentile_ms(0.50):.0f} ms, p99 {self.measured.percentile_ms(0.99):.0f} ms, "
-                f"RSS {sum(self.rss_start_mib):.1f} -> {sum(self.rss_end_mib):.1f} MiB ({self.rss_growth:+.1%}), "
+        measured, rss_start, rss_end = self.measured, sum(self.rss_start_mib), sum(self.rss_end_mib)
+        return (f"soak: {self.seconds:.0f} s, {measured.requests:,} requests, {self.errors} errors, "
+                f"p50 {measured.percentile_ms(0.50):.0f} ms, p99 {measured.percentile_ms(0.99):.0f} ms, "
+                f"RSS {rss_start:.1f} -> {rss_end:.1f} MiB ({self.rss_growth:+.1%}), "
                 f"pool in use after {self.pool_in_use}/{self.pool_max}, "
                 f"mysql connections after {self.mysql_connections_end}")
 
     def report(self) -> str:
         measured = self.measured
+        latencies = ", ".join(f"p{round(q * 100)} {measured.percentile_ms(q):.1f}" for q in (0.5, 0.9, 0.99))
+        operations = ", ".join(f"{name} {count:,}" for name, count in measured.by_operation.most_common())
+        replaced = ", workers replaced" if self.workers_restarted else ""
         lines = [
             f"warm-up: {self.warm_up.requests:,} requests, {self.warm_up.errors} errors",
-            f"measured: {self.seconds:.0f} s, {measured.requests:,} requests ({measured.requests / self.seconds:.0f}/s),"
-            f" {measured.errors} errors",
-            "latency ms: " + ", ".join(f"p{round(q * 100)} {measured.percentile_ms(q):.1f}" for q in (0.5, 0.9, 0.99))
-            + f", max {max(measured.latencies_ms, default=0):.1f}",
-            "requests by operation: " + ", ".join(f"{name} {count:,}" for name, count
-                                                  in measured.by_operation.most_common()),
-            f"worker RSS MiB: {self.rss_start_mib} after the warm-up, {self.rss_end_mib} at the end"
-            f" ({self.rss_growth:+.1%}{', workers replaced' if self.workers_restarted else ''})",
-            f"database pools after the drain: {self.pool_in_use} in use, {self.pool_idle} idle, at most {self.pool_max}",
-            f"MariaDB connections to the soak database: {self.mysql_connections_start} after the warm-up,"
-            f" {self.mysql_connections_end} after the drain",
+            (f"measured: {self.seconds:.0f} s, {measured.requests:,} requests"
+             f" ({measured.requests / self.seconds:.0f}/s), {measured.errors} errors"),
+            f"latency ms: {latencies}, max {max(measured.latencies_ms, default=0):.1f}",
+            f"requests by operation: {operations}",
+            (f"worker RSS MiB: {self.rss_start_mib} after the warm-up, {self.rss_end_mib} at the end"
+             f" ({self.rss_growth:+.1%}{replaced})"),
+            (f"database pools after the drain: {self.pool_in_use} in use, {self.pool_idle} idle,"
+             f" at most {self.pool_max}"),
+            (f"MariaDB connections to the soak database: {self.mysql_connections_start} after the warm-up,"
+             f" {self.mysql_connections_end} after the drain"),
         ]
         samples = self.warm_up.error_samples + self.measured.error_samples
         lines += [f"  error: {sample}" for sample in samples]
         return "\n".join(lines)
 
 
-def run_soak(*, seconds: float, warmup: float = 20, concurrency: int = 8, users: int = 20, articles: int = 200,
-             log_dir: Path = RESULTS, say=print) -> SoakResult:
+def run_soak(*, seconds: float, warmup: float = 20, concurrency: int = 8, users: int = 20,
+             articles: int = 200, log_dir: Path = RESULTS, say=print) -> SoakResult:
     """Start gunicorn on fresh storage, seed, load it, measure; storage is dropped in the end."""
     run_id = uuid.uuid4().hex[:8]
-    settings = {**bench_settings(f"conduit_soak_{run_id}", f"conduit-soak-{run_id}:"), "METRICS_ENABLED": "true"}
+    settings = {**bench_settings(f"conduit_soak_{run_id}", f"conduit-soak-{run_id}:"),
+                "METRICS_ENABLED": "true"}  # the pool gauges are read from /metrics
     log_dir.mkdir(parents=True, exist_ok=True)
     server = Server(f"soak-{run_id}", "wsgi:app", settings, log_dir)
     reset_storage(settings)
@@ -187,8 +189,8 @@ def pool_connections(base_url: str) -> tuple[int, int]:
     with urllib.request.urlopen(base_url + "/metrics", timeout=10) as response:
         text = response.read().decode()
     states = {sample.labels["state"]: int(sample.value)
-              for family in text_string_to_metric_families(text) if family.name == "conduit_db_pool_connections"
-              for sample in family.samples}
+              for family in text_string_to_metric_families(text)
+              if family.name == "conduit_db_pool_connections" for sample in family.samples}
     return states.get("in_use", 0), states.get("idle", 0)
 
 

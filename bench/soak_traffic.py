@@ -7,6 +7,7 @@ and toggles its own follows and favorites, so no two threads race for the same r
 expected status is always known.
 """
 
+import http.client
 import itertools
 import random
 import threading
@@ -59,7 +60,8 @@ class VirtualUser:
     """One client thread's user and what it owns (articles, comments, follows, favorites)."""
 
     def __init__(self, number: int, run_id: str, client, dataset: Dataset, phase: Phase, seed: int):
-        self.number, self.run_id, self.client, self.dataset, self.phase = number, run_id, client, dataset, phase
+        self.number, self.run_id, self.client = number, run_id, client
+        self.dataset, self.phase = dataset, phase
         self.rng = random.Random(seed)
         self.tallies = {Phase.WARM_UP: Tally(), Phase.MEASURED: Tally()}
         self.name = f"soak-{run_id}-{number}"
@@ -93,7 +95,7 @@ class VirtualUser:
         try:
             status, answer = self.client.send(method, path, body, self.token if auth else None)
             failure = None if status == expect else f"{method} {path}: {status} (expected {expect}) {answer}"
-        except Exception as error:  # connection refused or reset, timeout, unreadable body
+        except (OSError, http.client.HTTPException, ValueError) as error:  # refused, reset, timeout, bad JSON
             failure, answer = f"{method} {path}: {type(error).__name__}: {error}", None
         tally.latencies_ms.append((time.perf_counter() - started) * 1000)
         tally.by_operation[operation] += 1
@@ -108,6 +110,12 @@ class VirtualUser:
 
     def _seeded_slug(self) -> str:
         return self.rng.choice(self.dataset.slugs)
+
+    def _own_or_seeded_slug(self, own_share: float) -> str:
+        """One of this user's articles `own_share` of the time (when it has any), else a seeded one."""
+        if self.articles and self.rng.random() < own_share:
+            return self.rng.choice(self.articles)
+        return self._seeded_slug()
 
     def _seeded_user(self) -> str:
         return self.rng.choice(self.dataset.users)["username"]
@@ -177,7 +185,7 @@ class VirtualUser:
 
     def toggle_favorite(self):
         # Own articles too: favorites of an article that is then deleted must go with it.
-        slug = self.rng.choice(self.articles) if self.articles and self.rng.random() < 0.2 else self._seeded_slug()
+        slug = self._own_or_seeded_slug(0.2)
         method = "DELETE" if slug in self.favorited else "POST"
         if self.call("favorite", method, f"/api/articles/{slug}/favorite"):
             (self.favorited.discard if method == "DELETE" else self.favorited.add)(slug)
@@ -189,7 +197,7 @@ class VirtualUser:
             (self.following.discard if method == "DELETE" else self.following.add)(username)
 
     def add_comment(self):
-        slug = self.rng.choice(self.articles) if self.articles and self.rng.random() < 0.3 else self._seeded_slug()
+        slug = self._own_or_seeded_slug(0.3)
         answer = self.call("add_comment", "POST", f"/api/articles/{slug}/comments",
                            {"comment": {"body": f"Soak comment {next(self.serial)}"}})
         if answer:
