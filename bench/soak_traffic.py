@@ -9,6 +9,7 @@ expected status is always known.
 
 import http.client
 import itertools
+import math
 import random
 import threading
 import time
@@ -44,7 +45,7 @@ class Tally:
         if not self.latencies_ms:
             return 0.0
         ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+        return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
 
 
 class Phase:

@@ -2,12 +2,14 @@
 database, the mixed load over loopback for a few seconds, then its checks. The memory limit is
 left to the long run (a few seconds cannot tell a leak from warm-up slack)."""
 
+import dataclasses
 import re
 
 import pymysql
 import pytest
 
-from bench.soak import run_soak
+from bench.soak import SoakResult, run_soak
+from bench.soak_traffic import Tally
 from settings import Config
 from settings.pool import DatabaseAddress
 
@@ -59,3 +61,26 @@ def test_its_database_and_redis_keys_are_dropped(soak, redis_client):
     finally:
         connection.close()
     assert list(redis_client.scan_iter(match=f"conduit-soak-{soak.run_id}:*")) == []
+
+
+def test_each_broken_check_fails_the_soak():
+    """The verdict without a server: every check, alone, names what it found."""
+    slow_tail = Tally(latencies_ms=[5.0] * 99 + [90.0])
+    passing = SoakResult(run_id="x", seconds=10, warm_up=Tally(), measured=slow_tail,
+                         rss_start_mib=[100.0, 100.0], rss_end_mib=[101.0, 101.0], workers_restarted=False,
+                         pool_in_use=0, pool_idle=3, pool_max=16,
+                         mysql_connections_start=3, mysql_connections_end=3)
+
+    def result(**changes):
+        return dataclasses.replace(passing, **changes)
+
+    assert result().failures() == []
+    assert result().measured.percentile_ms(0.99) == 5.0 and result().measured.percentile_ms(1.0) == 90.0
+    assert result(warm_up=Tally(latencies_ms=[1.0], errors=1)).failures() == ["1 requests failed"]
+    assert result(pool_in_use=1).failures() == ["1 pooled connections still in use after the drain"]
+    assert result(mysql_connections_end=17).failures() == [
+        "MariaDB holds 17 connections, more than the pools' 16"]
+    assert result(workers_restarted=True).failures() == ["a gunicorn worker was replaced during the run"]
+    grown = result(rss_end_mib=[160.0, 160.0])
+    assert grown.failures() == ["worker RSS grew +60.0%, above 50%"]
+    assert grown.failures(max_rss_growth=None) == []
