@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: run test fuzz venv services migrate node-tools browser openapi lint-openapi sdk bench bench-growth bench-tools clean help
+.PHONY: run test fuzz venv services migrate node-tools browser openapi lint-openapi sdk bench bench-growth bench-tools soak clean help
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
@@ -20,6 +20,7 @@ help:
 	@echo "make sdk           generate the Python and TypeScript clients into build/sdk/"
 	@echo "make bench         provision, then load the API and its ceilings with wrk (README: Performance)"
 	@echo "make bench-growth  list_anon, list_tag and feed at 1,000 and at 100,000 articles"
+	@echo "make soak          mixed read/write load on gunicorn for SOAK_SECONDS (180): errors, p99, RSS, leaks"
 
 # The virtualenv is rebuilt only when the pinned requirements change.
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -92,6 +93,11 @@ bench: services bench-tools
 
 bench-growth: services bench-tools
 	$(BIN)/python -m bench --growth $(BENCH_ARGS)
+
+# The soak: its own throwaway database and Redis prefix, dropped at the end (README: Soak).
+SOAK_SECONDS ?= 180
+soak: services
+	$(BIN)/python -m bench.soak --duration $(SOAK_SECONDS) $(SOAK_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache node_modules build

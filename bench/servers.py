@@ -25,13 +25,14 @@ DATABASE_NAME = "conduit_bench"
 REDIS_PREFIX = "conduit-bench:"
 
 
-def bench_settings() -> dict:
-    """Environment overrides shared by the servers and the bench process."""
+def bench_settings(database: str = DATABASE_NAME, redis_prefix: str = REDIS_PREFIX) -> dict:
+    """Environment overrides shared by the servers and the bench process (the soak passes its own
+    database and prefix)."""
     base = urlsplit(os.environ.get("DATABASE_URL", Config.DATABASE_URL))
     return {
-        "DATABASE_URL": urlunsplit(base._replace(path=f"/{DATABASE_NAME}")),
-        "REDIS_KEY_PREFIX": REDIS_PREFIX,
-        "SESSION_KEY_PREFIX": REDIS_PREFIX + "session:",
+        "DATABASE_URL": urlunsplit(base._replace(path=f"/{database}")),
+        "REDIS_KEY_PREFIX": redis_prefix,
+        "SESSION_KEY_PREFIX": redis_prefix + "session:",
         "RATELIMIT_ENABLED": "false",
         "HOST": "127.0.0.1",
     }
@@ -47,11 +48,16 @@ def app_config(settings: dict) -> dict:
 
 def reset_storage(settings: dict) -> None:
     """A fresh, migrated bench database and no keys under the bench prefix."""
+    drop_storage(settings)
+    upgrade(app_config(settings))
+
+
+def drop_storage(settings: dict) -> None:
+    """Drop the database of `settings` and delete every key under its Redis prefix."""
     config = app_config(settings)
     drop_database(config)
-    upgrade(config)
     client = redis.Redis.from_url(config["REDIS_URL"])
-    keys = list(client.scan_iter(match=REDIS_PREFIX + "*", count=1000))
+    keys = list(client.scan_iter(match=settings["REDIS_KEY_PREFIX"] + "*", count=1000))
     for start in range(0, len(keys), 500):
         client.delete(*keys[start:start + 500])
 
@@ -95,11 +101,15 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError(f"{self.name} did not answer on {self.url} within {timeout} s")
 
+    def worker_pids(self) -> list[int]:
+        """The master's children: gunicorn's worker processes."""
+        return [int(pid) for pid in
+                Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()]
+
     def worker_rss_mib(self) -> list[float]:
         """Resident memory of each worker process, MiB."""
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
         sizes = []
-        for pid in children:
+        for pid in self.worker_pids():
             status = Path(f"/proc/{pid}/status").read_text()
             kib = int(next(line for line in status.splitlines() if line.startswith("VmRSS:")).split()[1])
             sizes.append(round(kib / 1024, 1))
