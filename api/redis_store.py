@@ -83,3 +83,11 @@ def redis_client() -> RedisClient:
 def redis_key(*parts: object) -> str:
     """A key under REDIS_KEY_PREFIX, e.g. redis_key("user-sessions", 7) -> conduit:user-sessions:7."""
     return current_app.config["REDIS_KEY_PREFIX"] + ":".join(str(part) for part in parts)
+
+
+def delete_keys_under(client: redis.Redis, prefix: str) -> None:
+    """Delete every key whose name starts with `prefix`: the throwaway keys of a test run, the
+    bench, the soak or the fuzzer, never anything outside their own prefix. One server only."""
+    keys = list(client.scan_iter(match=prefix + "*", count=1000))
+    for start in range(0, len(keys), 500):
+        client.delete(*keys[start:start + 500])

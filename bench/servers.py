@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 import redis
 
 from api.migrations import drop_database, upgrade
+from api.redis_store import delete_keys_under
 from settings import Config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,10 +57,7 @@ def drop_storage(settings: dict) -> None:
     """Drop the database of `settings` and delete every key under its Redis prefix."""
     config = app_config(settings)
     drop_database(config)
-    client = redis.Redis.from_url(config["REDIS_URL"])
-    keys = list(client.scan_iter(match=settings["REDIS_KEY_PREFIX"] + "*", count=1000))
-    for start in range(0, len(keys), 500):
-        client.delete(*keys[start:start + 500])
+    delete_keys_under(redis.Redis.from_url(config["REDIS_URL"]), settings["REDIS_KEY_PREFIX"])
 
 
 def free_port() -> int:

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from api import create_app
 from api.migrations import drop_database, upgrade
+from api.redis_store import delete_keys_under
 from settings import Config, TestConfig
 
 
@@ -37,10 +38,7 @@ def test_settings():
     upgrade(config)
     yield settings
     drop_database(config)
-    client = redis.Redis.from_url(config["REDIS_URL"])
-    keys = list(client.scan_iter(match=redis_prefix + "*", count=1000))
-    for start in range(0, len(keys), 500):
-        client.delete(*keys[start:start + 500])
+    delete_keys_under(redis.Redis.from_url(config["REDIS_URL"]), redis_prefix)
 
 
 @pytest.fixture(scope="session")

@@ -31,6 +31,7 @@ import redis
 
 from api import create_app
 from api.migrations import drop_database, upgrade
+from api.redis_store import delete_keys_under
 from settings import Config
 from tests.factories import DEFAULT_PASSWORD, add_comment, create_article, favorite, follow, register, unique
 from tests.servers import live_gunicorn
@@ -167,10 +168,7 @@ def fuzz_live_service(examples: int, seed: int) -> list[FuzzResult]:
             return [run_schemathesis(base_url, mode, fixtures, max_examples=examples, seed=seed) for mode in MODES]
     finally:
         drop_database(config)
-        client = redis.Redis.from_url(config["REDIS_URL"])
-        keys = list(client.scan_iter(match=settings["REDIS_KEY_PREFIX"] + "*", count=1000))
-        for start in range(0, len(keys), 500):
-            client.delete(*keys[start:start + 500])
+        delete_keys_under(redis.Redis.from_url(config["REDIS_URL"]), settings["REDIS_KEY_PREFIX"])
 
 
 def main() -> int:

@@ -2,7 +2,6 @@
 error, no undocumented status, content type, header or body, no invalid input accepted or valid
 input refused (tests/fuzzing.py; `make fuzz` runs the same with more examples)."""
 
-import json
 
 import pytest
 
