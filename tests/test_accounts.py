@@ -54,6 +54,19 @@ def test_login_with_any_email_case_returns_a_new_token(client):
     assert response.get_json()["user"]["token"] != user["token"]
 
 
+def test_emails_that_differ_only_beyond_the_basic_plane_are_two_accounts(api_client):
+    # utf8mb4_unicode_ci weighed every character beyond U+FFFF alike: these were one address.
+    local = unique()
+    first = register(api_client, email=f"{local}\U0001d400@example.com")
+    second = register(api_client, email=f"{local}\U0001d401@example.com")
+
+    for user in (first, second):
+        response = login(api_client, user["email"])
+        assert response.status_code == 200, response.get_json()
+        assert response.get_json()["user"]["username"] == user["username"]
+    assert login(api_client, f"{local}\U0001d402@example.com").status_code == 401
+
+
 def test_unknown_email_and_wrong_password_get_the_same_401(client):
     user = register(client)
     wrong_password = login(client, user["email"], "not-the-password")

@@ -85,15 +85,15 @@ def disable_user(user_id: int) -> bool:
     ).rowcount == 1
 
 
-# MariaDB's weight of a space in utf8mb4_unicode_ci: PAD SPACE collations ignore trailing ones.
-_SPACE_WEIGHT = b"\x02\x09"
+# MariaDB's weight of a space in utf8mb4_unicode_520_ci: PAD SPACE collations ignore trailing ones.
+_SPACE_WEIGHT = b"\x02\x0a"
 
 
 def email_comparison_key(email: str) -> str:
     """A digest of `email` as the users table compares emails, so that every spelling of one
     address (case, accents, ignorable characters, trailing spaces) gives the same key."""
-    # The collation must be the one of users.email (see migrations/0001.initial-schema.sql).
-    weight = db.fetch_one("SELECT WEIGHT_STRING(%s COLLATE utf8mb4_unicode_ci) AS weight", (email,))["weight"]
+    # The collation must be the one of users.email (see migrations/0003.emails-tell-symbols-apart.sql).
+    weight = db.fetch_one("SELECT WEIGHT_STRING(%s COLLATE utf8mb4_unicode_520_ci) AS weight", (email,))["weight"]
     while weight.endswith(_SPACE_WEIGHT):
         weight = weight[: -len(_SPACE_WEIGHT)]
     return hashlib.sha256(weight).hexdigest()
