@@ -17,8 +17,7 @@ class ChangesSchema(BaseSchema):
     @classmethod
     def openapi_extra(cls) -> dict:
         """"At least one of the fields", in the document's words (api.openapi.SchemaExtraPlugin)."""
-        return {"anyOf": [{"required": [field.data_key or name]}
-                          for name, field in cls._declared_fields.items() if not field.dump_only]}
+        return {"anyOf": [{"required": [field.data_key or name]} for name, field in cls().load_fields.items()]}
 
     @validates_schema
     def require_a_change(self, data, **kwargs):
