@@ -13,13 +13,12 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
 from api.migrations import drop_database, upgrade
 from api.redis_store import delete_keys_under
-from settings import Config
+from settings import Config, isolated_storage
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASE_NAME = "conduit_bench"
@@ -29,11 +28,8 @@ REDIS_PREFIX = "conduit-bench:"
 def bench_settings(database: str = DATABASE_NAME, redis_prefix: str = REDIS_PREFIX) -> dict:
     """Environment overrides shared by the servers and the bench process (the soak passes its own
     database and prefix)."""
-    base = urlsplit(os.environ.get("DATABASE_URL", Config.DATABASE_URL))
     return {
-        "DATABASE_URL": urlunsplit(base._replace(path=f"/{database}")),
-        "REDIS_KEY_PREFIX": redis_prefix,
-        "SESSION_KEY_PREFIX": redis_prefix + "session:",
+        **isolated_storage(database, redis_prefix),
         "RATELIMIT_ENABLED": "false",
         "HOST": "127.0.0.1",
     }

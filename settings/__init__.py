@@ -4,8 +4,10 @@ Every setting has a documented default; the README's configuration table lists t
 `APP_ENV` picks the variant: development (default), test or production.
 """
 
+import os
 import secrets
 from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 from settings.environment import env_bool, env_int, env_list, env_seconds, env_str
 
@@ -186,3 +188,14 @@ def config_for_environment() -> type[Config]:
         return CONFIGS[name]
     except KeyError:
         raise ValueError(f"APP_ENV={name!r}: expected one of {sorted(CONFIGS)}") from None
+
+
+def isolated_storage(database: str, redis_prefix: str) -> dict:
+    """Overrides giving a test run, the bench, the soak or the fuzzer a database and Redis keys
+    of their own, on the servers DATABASE_URL and REDIS_URL name (only the database name changes)."""
+    base = urlsplit(os.environ.get("DATABASE_URL", Config.DATABASE_URL))
+    return {
+        "DATABASE_URL": urlunsplit(base._replace(path=f"/{database}")),
+        "REDIS_KEY_PREFIX": redis_prefix,
+        "SESSION_KEY_PREFIX": redis_prefix + "session:",
+    }

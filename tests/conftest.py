@@ -4,10 +4,8 @@ Nothing here touches the data of `make run`: the database is `conduit_test_<rand
 at the end) and every Redis key lives under `conduit-test-<random>:` (deleted at the end).
 """
 
-import os
 import threading
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis
@@ -16,29 +14,20 @@ from werkzeug.serving import make_server
 from api import create_app
 from api.migrations import drop_database, upgrade
 from api.redis_store import delete_keys_under
-from settings import Config, TestConfig
-
-
-def _test_database_url() -> str:
-    base = urlsplit(os.environ.get("DATABASE_URL", Config.DATABASE_URL))
-    return urlunsplit(base._replace(path=f"/conduit_test_{uuid.uuid4().hex[:10]}"))
+from settings import TestConfig, isolated_storage
 
 
 @pytest.fixture(scope="session")
 def test_settings():
     """Config overrides shared by every app the suite builds."""
-    redis_prefix = f"conduit-test-{uuid.uuid4().hex[:10]}:"
-    settings = {
-        "DATABASE_URL": _test_database_url(),
-        "REDIS_KEY_PREFIX": redis_prefix,
-        "SESSION_KEY_PREFIX": redis_prefix + "session:",
-    }
+    run = uuid.uuid4().hex[:10]
+    settings = isolated_storage(f"conduit_test_{run}", f"conduit-test-{run}:")
     config = {name: getattr(TestConfig, name) for name in dir(TestConfig) if name.isupper()}
     config.update(settings)
     upgrade(config)
     yield settings
     drop_database(config)
-    delete_keys_under(redis.Redis.from_url(config["REDIS_URL"]), redis_prefix)
+    delete_keys_under(redis.Redis.from_url(config["REDIS_URL"]), settings["REDIS_KEY_PREFIX"])
 
 
 @pytest.fixture(scope="session")

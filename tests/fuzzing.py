@@ -25,14 +25,13 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
 from api import create_app
 from api.migrations import drop_database, upgrade
 from api.redis_store import delete_keys_under
-from settings import Config
+from settings import Config, isolated_storage
 from tests.factories import DEFAULT_PASSWORD, add_comment, create_article, favorite, follow, register, unique
 from tests.servers import live_gunicorn
 
@@ -140,12 +139,8 @@ def fuzz_settings() -> dict[str, str]:
     limits on (a 429 is documented wherever one can occur), registrations raised so that the
     runs' own sign-ups (hundreds, from one address) keep reaching the view."""
     suffix = uuid.uuid4().hex[:10]
-    base = urlsplit(os.environ.get("DATABASE_URL", Config.DATABASE_URL))
-    prefix = f"conduit-fuzz-{suffix}:"
     return {
-        "DATABASE_URL": urlunsplit(base._replace(path=f"/conduit_fuzz_{suffix}")),
-        "REDIS_KEY_PREFIX": prefix,
-        "SESSION_KEY_PREFIX": prefix + "session:",
+        **isolated_storage(f"conduit_fuzz_{suffix}", f"conduit-fuzz-{suffix}:"),
         "RATELIMIT_ENABLED": "true",
         "RATELIMIT_REGISTER": "100000 per hour",
         "LOG_LEVEL": "WARNING",
