@@ -1,4 +1,5 @@
-"""Who is calling: the one place that turns the request's session into `g.current_user`.
+"""Who is calling: the one place that turns the request's session into `g.current_user_id`
+(from the session alone) and, for views that need the account itself, `g.current_user` (its row).
 
 `login_required` and `login_optional` are the only auth decorators. Both refuse a presented
 but unknown, expired or revoked token with 401 (optional auth is never silently anonymous),
@@ -13,34 +14,58 @@ from flask_smorest import Blueprint
 
 from api import session_registry
 from api.client import client_ip, client_user_agent
-from api.data.users import fetch_user_by_id
+from api.data.users import account_enabled, fetch_user_by_id
 from api.errors import abort, abort_for_dependency
 
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Token realm="conduit"'}
 
 
+def current_user_id() -> int | None:
+    """The caller's user id, None when anonymous: the session alone, no SQL.
+
+    A live session is proof enough that its account may act: disabling an account revokes
+    every session it has, and a login that raced with the disabling checks again after storing
+    its session (`confirm_account_still_enabled`). Reads that only need the caller's id (their
+    `following`/`favorited` flags, the feed) therefore cost no query for the caller.
+    """
+    if "current_user_id" not in g:
+        g.current_user_id = _session_user_id()
+    return g.current_user_id
+
+
 def current_user() -> dict | None:
-    """The calling user's row, loaded once per request; None when anonymous."""
+    """The calling user's row, loaded once per request (one query); None when anonymous."""
     if "current_user" not in g:
         g.current_user = _load_current_user()
     return g.current_user
 
 
-def _load_current_user() -> dict | None:
+def _session_user_id() -> int | None:
     if session.store_error is not None:
         abort_for_dependency("redis")
     if session.credential_rejected:
         abort(401, "The session token is invalid, expired or revoked. Log in again.", headers=UNAUTHORIZED_HEADERS)
     user_id = session.get("user_id")
+    if user_id is not None:
+        _touch_session()
+    return user_id
+
+
+def _load_current_user() -> dict | None:
+    user_id = current_user_id()
     if user_id is None:
         return None
     user = fetch_user_by_id(user_id)
     if user is None or user["disabled_at"] is not None:
-        session_registry.revoke_session(user_id, session.sid)
-        session.clear()
-        abort(401, "The session token is invalid, expired or revoked. Log in again.", headers=UNAUTHORIZED_HEADERS)
-    _touch_session()
+        _refuse_session(user_id)
     return user
+
+
+def _refuse_session(user_id: int) -> None:
+    session_registry.revoke_session(user_id, session.sid)
+    session.clear()
+    g.current_user_id = None
+    abort(401, "The session token is invalid, expired or revoked. Log in again.", headers=UNAUTHORIZED_HEADERS)
 
 
 def _touch_session() -> None:
@@ -57,7 +82,7 @@ def login_required(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if current_user() is None:
+        if current_user_id() is None:
             abort(401, "Authentication required: send 'Authorization: Token <token>' or the session cookie.",
                   headers=UNAUTHORIZED_HEADERS)
         return view(*args, **kwargs)
@@ -70,7 +95,7 @@ def login_optional(view):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        current_user()
+        current_user_id()
         return view(*args, **kwargs)
 
     return _document_security(wrapper, required=False)
@@ -101,8 +126,20 @@ def start_session(user: dict, *, remember: bool = True) -> str:
         ip=client_ip(),
         user_agent=client_user_agent(),
     )
-    g.current_user = user
+    g.current_user, g.current_user_id = user, user["id"]
     return session.sid
+
+
+def confirm_account_still_enabled(user: dict) -> None:
+    """After a login's session is stored: refuse it (401) if the account was disabled meanwhile.
+
+    `users disable` flags the account, then revokes the sessions its index lists. A login that
+    read the account before the flag and stores its session after the revocation would slip
+    through; stored first and checked here, either the revocation sees the session or this
+    check sees the flag.
+    """
+    if not account_enabled(user["id"]):
+        _refuse_session(user["id"])
 
 
 def store_session_now() -> None:
@@ -117,14 +154,8 @@ def end_current_session() -> None:
     if user_id is not None:
         session_registry.revoke_session(user_id, session.sid)
     session.clear()
-    g.current_user = None
+    g.current_user, g.current_user_id = None, None
 
 
 def current_token() -> str:
     return session.sid
-
-
-def current_user_id() -> int | None:
-    """The calling user's id, None when anonymous: whose `following`/`favorited` flags to show."""
-    user = current_user()
-    return user["id"] if user else None

@@ -153,3 +153,25 @@ def test_purge_expired_trims_only_expired_ids_under_our_prefix(runner, app, redi
         assert redis_client.zcard(foreign) == 1
     finally:
         redis_client.delete(ours, foreign)
+
+
+def test_login_that_raced_with_disable_is_refused_after_storing_its_session(app, client, redis_client):
+    """The order `users disable` cannot see: the account read as enabled, then disabled and its
+    listed sessions revoked, then the new session stored. The login's check after storing refuses it."""
+    from werkzeug.exceptions import Unauthorized
+
+    from api.auth import confirm_account_still_enabled, start_session, store_session_now
+    from api.data.users import disable_user, fetch_user_by_email
+
+    user = register(client)
+    with app.test_request_context("/api/users/login", method="POST"):
+        row = fetch_user_by_email(user["email"])  # read while still enabled
+        assert disable_user(row["id"])  # the command's flag; its revocation found no new session
+        token = start_session(row)
+        store_session_now()
+        store_key = app.config["SESSION_KEY_PREFIX"] + token
+        assert redis_client.exists(store_key)
+        with pytest.raises(Unauthorized):
+            confirm_account_still_enabled(row)
+        assert not redis_client.exists(store_key)
+    assert client.get("/api/user", headers=auth_header(token)).status_code == 401

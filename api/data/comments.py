@@ -9,13 +9,22 @@ SELECT_COMMENTS = (
 )
 
 
-def fetch_comments(article_id: int, viewer_id: int | None) -> list[dict]:
-    """Every comment of an article, newest first, in one query."""
+def fetch_article_comments(slug: str, viewer_id: int | None) -> list[dict] | None:
+    """Every comment of the article with this slug, newest first; None for an unknown slug.
+
+    One statement: the article LEFT JOINed to its comments, so an article without comments is
+    one row of NULLs and an unknown slug no row at all.
+    """
     rows = db.fetch_all(
-        SELECT_COMMENTS + " WHERE comment.article_id = %(article_id)s ORDER BY comment.id DESC",
-        {"article_id": article_id, "viewer_id": viewer_id},
+        f"SELECT comment.id, comment.article_id, comment.body, comment.created_at, comment.updated_at,"
+        f" {author_columns()} FROM articles article"
+        f" LEFT JOIN comments comment ON comment.article_id = article.id{author_joins('comment.author_id', outer=True)}"
+        " WHERE article.slug = %(slug)s ORDER BY comment.id DESC",
+        {"slug": slug, "viewer_id": viewer_id},
     )
-    return [nest_author(row) for row in rows]
+    if not rows:
+        return None
+    return [nest_author(row) for row in rows if row["id"] is not None]
 
 
 def fetch_comment(comment_id: int, viewer_id: int | None) -> dict | None:

@@ -14,9 +14,11 @@ def author_columns() -> str:
             " viewer_follow.follower_id IS NOT NULL AS author_following")
 
 
-def author_joins(author_id_column: str) -> str:
-    """Join the author named by `author_id_column` and whether the viewer follows them."""
-    return f" JOIN users author ON author.id = {author_id_column}" + _viewer_follow_join(author_id_column)
+def author_joins(author_id_column: str, *, outer: bool = False) -> str:
+    """Join the author named by `author_id_column` and whether the viewer follows them; `outer`
+    keeps rows whose column is NULL (their author columns are NULL too)."""
+    join = "LEFT JOIN" if outer else "JOIN"
+    return f" {join} users author ON author.id = {author_id_column}" + _viewer_follow_join(author_id_column)
 
 
 def _viewer_follow_join(user_id_column: str) -> str:

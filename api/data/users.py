@@ -63,6 +63,12 @@ def fetch_user_by_username(username: str) -> dict | None:
     return db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE username = %s", (username,))
 
 
+def account_enabled(user_id: int) -> bool:
+    """Whether the account exists and is not disabled."""
+    row = db.fetch_one("SELECT disabled_at FROM users WHERE id = %s", (user_id,))
+    return row is not None and row["disabled_at"] is None
+
+
 def update_user(user_id: int, changes: dict) -> None:
     """Apply `changes` (keys from UPDATABLE_COLUMNS); DuplicateUserError on a taken email/username."""
     assignments = ", ".join(f"{UPDATABLE_COLUMNS[name]} = %s" for name in changes)

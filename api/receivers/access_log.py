@@ -18,7 +18,6 @@ logger = logging.getLogger("conduit.access")
 def log_request(sender, response, **extra) -> None:
     duration = request_duration_seconds()
     duration_ms = round(duration * 1000, 2) if duration is not None else None
-    user = g.get("current_user")
     route = route_template()
     logger.info(
         "%s %s %s %sms",
@@ -32,7 +31,7 @@ def log_request(sender, response, **extra) -> None:
             "status": response.status_code,
             "duration_ms": duration_ms,
             "sql_queries": g.get("query_count", 0),
-            "user_id": user["id"] if user else None,
+            "user_id": g.get("current_user_id"),
             "client_ip": client_ip(),
         },
     )

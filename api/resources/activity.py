@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from api.auth import current_user, login_required
+from api.auth import current_user_id, login_required
 from api.data.account_events import count_account_events, fetch_account_events_page
 from api.smorest import Blueprint
 from schemas.activity import ActivityResponseSchema
@@ -25,7 +25,7 @@ class Activity(MethodView):
         with a wrong password), logout, password_changed, session_revoked; each with the time,
         IP and user agent of the request that caused it.
         """
-        user_id = current_user()["id"]
+        user_id = current_user_id()
         return {
             "events": fetch_account_events_page(user_id, page["limit"], page["offset"]),
             "eventsCount": count_account_events(user_id),

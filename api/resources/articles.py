@@ -46,7 +46,7 @@ def owned_article_or_error(slug: str) -> dict:
     article = find_article(slug)
     if article is None:
         article_not_found(slug)
-    if article["author_id"] != current_user()["id"]:
+    if article["author_id"] != current_user_id():
         abort(403, "Only the author of an article may change or delete it.")
     return article
 

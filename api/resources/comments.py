@@ -3,8 +3,13 @@
 from flask.views import MethodView
 
 from api.auth import current_user, current_user_id, login_optional, login_required
-from api.data.articles import find_article
-from api.data.comments import delete_comment, fetch_comment, fetch_comment_owner, fetch_comments, insert_comment
+from api.data.comments import (
+    delete_comment,
+    fetch_article_comments,
+    fetch_comment,
+    fetch_comment_owner,
+    insert_comment,
+)
 from api.errors import abort
 from api.resources.articles import article_not_found
 from api.signals import comment_created, comment_deleted, current_sender
@@ -32,10 +37,10 @@ class Comments(MethodView):
 
         Newest first.
         """
-        article = find_article(slug)
-        if article is None:
+        comments = fetch_article_comments(slug, current_user_id())
+        if comments is None:
             article_not_found(slug)
-        return {"comments": fetch_comments(article["id"], current_user_id())}
+        return {"comments": comments}
 
     @login_required
     @path_arguments(blp, ArticlePathSchema)
@@ -75,7 +80,7 @@ class Comment(MethodView):
             article_not_found(slug)
         if found["comment_id"] is None:
             abort(404, f"The article has no comment {id}.", field="id")
-        if found["author_id"] != current_user()["id"]:
+        if found["author_id"] != current_user_id():
             abort(403, "Only the author of a comment may delete it.")
         delete_comment(id)
         comment_deleted.send(current_sender(), comment_id=id, article_id=found["article_id"])

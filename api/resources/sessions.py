@@ -4,7 +4,7 @@ from flask import session
 from flask.views import MethodView
 
 from api import session_registry
-from api.auth import current_user, end_current_session, login_required
+from api.auth import current_user, current_user_id, end_current_session, login_required
 from api.errors import abort
 from api.signals import current_sender, session_revoked
 from api.smorest import Blueprint
@@ -25,7 +25,7 @@ class Sessions(MethodView):
         Every live session of the caller, newest first. `id` is a public id, useless as a
         token; `current` marks the session this request came with.
         """
-        sessions = session_registry.list_sessions(current_user()["id"])
+        sessions = session_registry.list_sessions(current_user_id())
         for item in sessions:
             item["current"] = item["sid"] == session.sid
         return {"sessions": sessions}

@@ -5,6 +5,7 @@ from flask.views import MethodView
 
 from api import session_registry
 from api.auth import (
+    confirm_account_still_enabled,
     current_token,
     current_user,
     end_current_session,
@@ -108,6 +109,10 @@ class Login(MethodView):
         if needs_rehash(user["password_hash"]):
             update_password_hash(user["id"], hash_password(credentials["password"]))
         start_session(user, remember=credentials["remember"])
+        # Stored now and checked again: a `users disable` that ran since the account was read
+        # above either revokes this session or is seen here (401).
+        store_session_now()
+        confirm_account_still_enabled(user)
         user_logged_in.send(current_sender(), user=user)
         return user_envelope(user)
 
