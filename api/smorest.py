@@ -60,6 +60,14 @@ class Blueprint(flask_smorest.Blueprint):
 
     ARGUMENTS_PARSER = JsonBodyParser()
 
+    def arguments(self, schema, *args, **kwargs):
+        # Given a Schema class, webargs builds an instance of it on every request, deep-copying
+        # its fields each time; one instance, built here, serves every request (marshmallow
+        # keeps no per-load state on it). flask-smorest already does this for responses.
+        if isinstance(schema, type):
+            schema = schema()
+        return super().arguments(schema, *args, **kwargs)
+
 
 class ConduitApi(flask_smorest.Api):
     # Every status an operation can answer is listed: no catch-all "default" response.

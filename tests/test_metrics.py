@@ -17,6 +17,19 @@ def test_metrics_are_not_served_unless_enabled(client):
     assert response.get_json()["errors"]["body"] == ["Not found."]
 
 
+def test_requests_are_not_measured_unless_enabled(make_app, metrics_app):
+    from prometheus_client import REGISTRY
+
+    def health_requests() -> float:
+        return REGISTRY.get_sample_value("conduit_http_requests_total", HEALTH_OK) or 0
+
+    before = health_requests()
+    assert make_app(METRICS_ENABLED=False).test_client().get("/api/health").status_code == 200
+    assert health_requests() == before
+    assert metrics_app.test_client().get("/api/health").status_code == 200
+    assert health_requests() == before + 1
+
+
 def test_metrics_are_refused_to_other_networks_without_the_token(metrics_app):
     client = metrics_app.test_client()
     outside = {"REMOTE_ADDR": "203.0.113.5"}

@@ -47,3 +47,6 @@ def connect_receivers(app: Flask) -> None:
     for module in RECEIVER_MODULES:
         for signal, receiver in module.RECEIVERS:
             connect_receiver(app, signal, receiver)
+    if app.config["METRICS_ENABLED"]:
+        for signal, receiver in metrics.REQUEST_RECEIVERS:
+            connect_receiver(app, signal, receiver)

@@ -44,9 +44,13 @@ def count_dependency_error(sender, dependency: str, **extra) -> None:
     metrics.dependency_errors.labels(dependency=dependency).inc()
 
 
-RECEIVERS = [
+# Every request would pay for these (label lookups, histogram buckets, a pool status); nobody
+# can read them while GET /metrics is off, so they are connected only when METRICS_ENABLED.
+REQUEST_RECEIVERS = [
     (request_finished, observe_request),
     (appcontext_popped, record_pool_status),
+]
+RECEIVERS = [
     (user_logged_in, count_login),
     (user_logged_out, count_logout),
     (session_revoked, count_revocation),
