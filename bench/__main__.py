@@ -15,7 +15,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, help="articles to seed (default 1000; 100000 with --growth)")
     parser.add_argument("--growth", action="store_true", help="list_anon, list_tag, feed at 1,000 then --articles")
     parser.add_argument("--scenarios", default=",".join(s.name for s in SCENARIOS), help="comma-separated")
-    parser.add_argument("--seconds", type=int, default=10, help="duration of each measured run")
+    parser.add_argument("--seconds", type=int, default=12, help="measured seconds per server and scenario")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="split those seconds into this many rounds of service, bare, one-query")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured seconds before each run")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--no-ceilings", dest="ceilings", action="store_false", help="measure the service only")
@@ -25,7 +27,7 @@ def main() -> None:
     if not wrk_available():
         parser.exit(2, "wrk is not installed: `make bench` installs it (apt-get install wrk)\n")
     options = dict(out=args.out, chart=args.chart, seconds=args.seconds, warmup=args.warmup,
-                   connections=args.connections)
+                   connections=args.connections, rounds=args.rounds)
     if args.growth:
         run_growth(articles=args.articles or 100_000, **options)
     else:

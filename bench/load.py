@@ -24,6 +24,7 @@ def run_wrk(base_url: str, requests_file: Path, *, seconds: int, connections: in
     seconds_run = figures["duration_us"] / 1e6
     return {
         "requests": figures["requests"],
+        "seconds": round(seconds_run, 3),
         "rps": round(figures["requests"] / seconds_run, 1),
         "p50_ms": figures["p50_us"] / 1000,
         "p90_ms": figures["p90_us"] / 1000,
@@ -32,4 +33,27 @@ def run_wrk(base_url: str, requests_file: Path, *, seconds: int, connections: in
         # wrk counts a status of 400 or more; the scenarios expect 2xx only, so these are all unexpected.
         "non_2xx": figures["status_errors"],
         "errors": sum(figures[key] for key in ("errors_connect", "errors_read", "errors_write", "errors_timeout")),
+    }
+
+
+def merge_rounds(rounds: list[dict]) -> dict:
+    """One server's figures over several interleaved rounds: rps over all of them, latencies as
+    the median round's (wrk gives percentiles, not samples, so they cannot be pooled exactly),
+    the worst max, errors summed. Each round's rps is kept beside them."""
+    def median(key: str) -> float:
+        values = sorted(run[key] for run in rounds)
+        return values[len(values) // 2]
+
+    requests, seconds = sum(run["requests"] for run in rounds), sum(run["seconds"] for run in rounds)
+    return {
+        "requests": requests,
+        "seconds": round(seconds, 3),
+        "rps": round(requests / seconds, 1),
+        "p50_ms": median("p50_ms"),
+        "p90_ms": median("p90_ms"),
+        "p99_ms": median("p99_ms"),
+        "max_ms": max(run["max_ms"] for run in rounds),
+        "non_2xx": sum(run["non_2xx"] for run in rounds),
+        "errors": sum(run["errors"] for run in rounds),
+        "rounds_rps": [run["rps"] for run in rounds],
     }
