@@ -9,6 +9,7 @@ import pytest
 from bench.ceilings import bare, one_query
 from bench.dataset import seed_over_api, top_up_in_bulk
 from bench.http_client import FlaskClientJson
+from bench.load import merge_rounds
 from bench.scenarios import SCENARIOS
 from settings import TestConfig
 
@@ -82,8 +83,6 @@ def test_bare_ceiling_page_has_the_service_page_shape(app, dataset):
 
 
 def test_rounds_merge_into_one_figure_per_server():
-    from bench.load import merge_rounds
-
     rounds = [
         {"requests": 1000, "seconds": 4.0, "rps": 250.0, "p50_ms": 10.0, "p90_ms": 20.0, "p99_ms": 40.0,
          "max_ms": 90.0, "non_2xx": 0, "errors": 1},

@@ -5,7 +5,10 @@ import uuid
 
 import pytest
 from prometheus_client import REGISTRY
+from werkzeug.exceptions import Unauthorized
 
+from api.auth import confirm_account_still_enabled, start_session, store_session_now
+from api.data.users import disable_user, fetch_user_by_email
 from api.sessions import user_sessions_key
 from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
 
@@ -158,11 +161,6 @@ def test_purge_expired_trims_only_expired_ids_under_our_prefix(runner, app, redi
 def test_login_that_raced_with_disable_is_refused_after_storing_its_session(app, client, redis_client):
     """The order `users disable` cannot see: the account read as enabled, then disabled and its
     listed sessions revoked, then the new session stored. The login's check after storing refuses it."""
-    from werkzeug.exceptions import Unauthorized
-
-    from api.auth import confirm_account_still_enabled, start_session, store_session_now
-    from api.data.users import disable_user, fetch_user_by_email
-
     user = register(client)
     with app.test_request_context("/api/users/login", method="POST"):
         row = fetch_user_by_email(user["email"])  # read while still enabled

@@ -1,4 +1,5 @@
 import pytest
+from prometheus_client import REGISTRY
 
 from tests.factories import auth_header, login, register
 from tests.scrape import scrape
@@ -18,8 +19,6 @@ def test_metrics_are_not_served_unless_enabled(client):
 
 
 def test_requests_are_not_measured_unless_enabled(make_app, metrics_app):
-    from prometheus_client import REGISTRY
-
     def health_requests() -> float:
         return REGISTRY.get_sample_value("conduit_http_requests_total", HEALTH_OK) or 0
 
