@@ -3,10 +3,9 @@
 from api.data.profiles import author_columns, author_joins, nest_author
 from api.db import db
 
-SELECT_COMMENTS = (
-    f"SELECT comment.id, comment.article_id, comment.body, comment.created_at, comment.updated_at, {author_columns()}"
-    f" FROM comments comment{author_joins('comment.author_id')}"
-)
+COMMENT_COLUMNS = ("comment.id, comment.article_id, comment.body, comment.created_at, comment.updated_at,"
+                   f" {author_columns()}")
+SELECT_COMMENTS = f"SELECT {COMMENT_COLUMNS} FROM comments comment{author_joins('comment.author_id')}"
 
 
 def fetch_article_comments(slug: str, viewer_id: int | None) -> list[dict] | None:
@@ -16,8 +15,7 @@ def fetch_article_comments(slug: str, viewer_id: int | None) -> list[dict] | Non
     one row of NULLs and an unknown slug no row at all.
     """
     rows = db.fetch_all(
-        f"SELECT comment.id, comment.article_id, comment.body, comment.created_at, comment.updated_at,"
-        f" {author_columns()} FROM articles article"
+        f"SELECT {COMMENT_COLUMNS} FROM articles article"
         f" LEFT JOIN comments comment ON comment.article_id = article.id{author_joins('comment.author_id', outer=True)}"
         " WHERE article.slug = %(slug)s ORDER BY comment.id DESC",
         {"slug": slug, "viewer_id": viewer_id},
