@@ -4,6 +4,7 @@ parts of an article (titles, tags, bodies) within the limits the schemas documen
 import re
 
 from hypothesis import strategies as st
+from marshmallow import Schema, ValidationError
 
 from schemas.articles import DESCRIPTION_MAX_LENGTH, MAX_TAGS, TAG_MAX_LENGTH, TITLE_MAX_LENGTH
 from schemas.base import WHITE_SPACE
@@ -81,3 +82,14 @@ def envelopes(name: str, field_names: list[str], values: st.SearchStrategy = jso
     """Documents shaped like ours (`{name: {field: value}}`) with any value in the known fields,
     so validation goes past the envelope and into each field."""
     return st.fixed_dictionaries({name: st.dictionaries(st.sampled_from(field_names), values)})
+
+
+def load_or_refuse(schema_class: type[Schema], document) -> dict | None:
+    """`document` loaded by a new `schema_class`, or None when it was refused. The only refusal
+    allowed is a ValidationError that says why: anything else (a TypeError, an AttributeError on
+    an odd document) fails the calling test."""
+    try:
+        return schema_class().load(document)
+    except ValidationError as error:
+        assert error.messages
+        return None
