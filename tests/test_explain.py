@@ -68,24 +68,30 @@ def plan_of(sql: str, args: dict) -> list[dict]:
     return db.fetch_all("EXPLAIN " + sql, args)
 
 
+@pytest.mark.parametrize("signed_in", (True, False), ids=("viewer", "anonymous"))
 @pytest.mark.parametrize("names", FILTERS.values(), ids=FILTERS.keys())
-def test_filtered_pages_and_counts_read_only_matching_articles(app, sample, names):
+def test_filtered_pages_and_counts_read_only_matching_articles(app, sample, names, signed_in):
     filters = ArticleFilters(**{name: sample[name] for name in names})
-    args = query_args(filters, viewer_id=sample["followed_by"], limit=20, offset=0)
+    args = query_args(filters, viewer_id=sample["followed_by"] if signed_in else None, limit=20, offset=0)
+    page_sql = article_page_sql(filters, for_viewer=signed_in)
     with app.app_context():
-        for sql in (article_page_sql(filters), article_count_sql(filters)):
+        for sql in (page_sql, article_count_sql(filters)):
             plan = plan_of(sql, args)
             for row in plan:
                 if row["table"] in INDEXED_ALIASES:
                     assert row["type"] in SELECTIVE and row["key"], (names, row, plan)
-        assert any(row["table"] == "article" for row in plan_of(article_page_sql(filters), args))
+        page_plan = plan_of(page_sql, args)
+        assert any(row["table"] == "article" for row in page_plan)
+        # The viewer's flags are joined for a signed-in viewer only.
+        viewer_tables = {row["table"] for row in page_plan} & {"viewer_follow", "viewer_favorite"}
+        assert viewer_tables == ({"viewer_follow", "viewer_favorite"} if signed_in else set()), page_plan
 
 
 def test_unfiltered_page_walks_the_primary_key_newest_first(app, sample):
     filters = ArticleFilters()
     args = query_args(filters, viewer_id=None, limit=20, offset=0)
     with app.app_context():
-        plan = plan_of(article_page_sql(filters), args)
+        plan = plan_of(article_page_sql(filters, for_viewer=False), args)
         page_scan = [row for row in plan if row["select_type"] == "DERIVED" and row["table"] == "article"]
         # An index walk that stops after LIMIT rows, not a table scan plus filesort:
         assert page_scan and page_scan[0]["key"] == "PRIMARY", plan
@@ -101,7 +107,7 @@ def test_tag_page_walks_the_tag_links_newest_first(app, sample):
     filters = ArticleFilters(tag=sample["tag"])
     args = query_args(filters, viewer_id=None, limit=20, offset=0)
     with app.app_context():
-        plan = plan_of(article_page_sql(filters), args)
+        plan = plan_of(article_page_sql(filters, for_viewer=False), args)
         derived = [row for row in plan if row["select_type"] == "DERIVED"]
         # The tag's links are read on the PK (tag_id, article_id) already in page order: no sort.
         assert any(row["table"] == "tag_link" and row["key"] == "PRIMARY" for row in derived), plan

@@ -55,15 +55,16 @@ class ArticleFilters:
         return "".join(FILTER_JOINS[name] for name, value in asdict(self).items() if value is not None)
 
 
-def article_page_sql(filters: ArticleFilters) -> str:
-    """The page query: newest first, LIMIT %(limit)s OFFSET %(offset)s, as %(viewer_id)s sees it."""
+def article_page_sql(filters: ArticleFilters, *, for_viewer: bool) -> str:
+    """The page query: newest first, LIMIT %(limit)s OFFSET %(offset)s, as %(viewer_id)s sees it
+    (`for_viewer`) or as anyone does."""
     # With a tag, order by the link's article_id (the same value): the page is then read off
     # the article_tags PK (tag_id, article_id) backwards, whatever plan the optimizer picks.
     newest_first = "tag_link.article_id" if filters.tag is not None else "article.id"
     page_ids = (f"SELECT article.id FROM articles article{filters.joins()}"
                 f" ORDER BY {newest_first} DESC LIMIT %(limit)s OFFSET %(offset)s")
     source = f"({page_ids}) page JOIN articles article ON article.id = page.id"
-    return select_articles(source, with_body=False) + " ORDER BY article.id DESC"
+    return select_articles(source, for_viewer=for_viewer, with_body=False) + " ORDER BY article.id DESC"
 
 
 TAG_LINKS = ("SELECT COUNT(*) AS count FROM article_tags tag_link"
@@ -89,7 +90,8 @@ def fetch_article_page(filters: ArticleFilters, *, viewer_id: int | None, limit:
     """One page of articles (no bodies) and the total count: the page and its tag lists, and
     the count when it is not cached at the current generation."""
     args = query_args(filters, viewer_id=viewer_id, limit=limit, offset=offset)
-    articles = complete_articles(db.fetch_all(article_page_sql(filters), args))
+    page_sql = article_page_sql(filters, for_viewer=viewer_id is not None)
+    articles = complete_articles(db.fetch_all(page_sql, args))
     return {"articles": articles, "articles_count": count_articles(filters)}
 
 

@@ -1,8 +1,9 @@
 """Articles: the article SELECT (the one home of its columns and joins), reads and writes.
 
-An article is shown to a viewer: `favorited` and `author.following` depend on who asks. The
-viewer's flags come from LEFT JOINs on primary keys (at most one row each), so fetching them
-never multiplies rows; `%(viewer_id)s` is NULL for anonymous callers.
+An article is shown to a viewer: `favorited` and `author.following` depend on who asks. A
+signed-in viewer's flags come from LEFT JOINs on primary keys (at most one row each), so
+fetching them never multiplies rows; an anonymous caller's statements have neither the joins
+nor the columns (both flags are false).
 """
 
 from typing import Callable
@@ -20,8 +21,9 @@ SLUG_ATTEMPTS = 5
 UPDATABLE_COLUMNS = {"title": "title", "description": "description", "body": "body"}
 
 
-def select_articles(source: str, *, with_body: bool, with_tags: bool = False) -> str:
-    """SELECT articles from `source` (which must name `article`) with author and viewer flags.
+def select_articles(source: str, *, for_viewer: bool, with_body: bool, with_tags: bool = False) -> str:
+    """SELECT articles from `source` (which must name `article`) with their author, and the
+    viewer's flags when `for_viewer` (the viewer is `%(viewer_id)s`).
 
     List items carry no body, so pages do not even read it. `with_tags` adds the tags as rows,
     one row per (article, tag) (a NULL tag for an article without any), read back by
@@ -36,14 +38,15 @@ def select_articles(source: str, *, with_body: bool, with_tags: bool = False) ->
         # The (article_id, tag_id) key, then the tags' PK: a few rows, never a scan.
         tag_joins = (" LEFT JOIN article_tags article_tag ON article_tag.article_id = article.id"
                      " LEFT JOIN tags tag ON tag.id = article_tag.tag_id")
+    favorited, favorite_join = "", ""
+    if for_viewer:
+        favorited = ", viewer_favorite.user_id IS NOT NULL AS favorited"
+        favorite_join = (" LEFT JOIN favorites viewer_favorite"
+                         " ON viewer_favorite.user_id = %(viewer_id)s AND viewer_favorite.article_id = article.id")
     return (
         "SELECT article.id, article.slug, article.title, article.description, article.favorites_count,"
-        " article.created_at, article.updated_at,"
-        f" viewer_favorite.user_id IS NOT NULL AS favorited, {author_columns()}{body}{tag_name}"
-        f" FROM {source}{author_joins('article.author_id')}"
-        " LEFT JOIN favorites viewer_favorite"
-        " ON viewer_favorite.user_id = %(viewer_id)s AND viewer_favorite.article_id = article.id"
-        f"{tag_joins}"
+        f" article.created_at, article.updated_at{favorited}, {author_columns(for_viewer)}{body}{tag_name}"
+        f" FROM {source}{author_joins('article.author_id', for_viewer)}{favorite_join}{tag_joins}"
     )
 
 
@@ -56,7 +59,7 @@ def complete_articles(rows: list[dict]) -> list[dict]:
 def shape_article(row: dict, tags: list[str]) -> dict:
     """An article from its row: nested author, boolean flag, its tags."""
     nest_author(row)
-    row["favorited"] = bool(row["favorited"])
+    row["favorited"] = bool(row.get("favorited", False))
     row["tags"] = tags
     return row
 
@@ -72,7 +75,8 @@ def fetch_article_by_id(article_id: int, viewer_id: int | None) -> dict | None:
 
 
 def _fetch_article(condition: str, args: dict) -> dict | None:
-    rows = db.fetch_all(select_articles("articles article", with_body=True, with_tags=True)
+    for_viewer = args["viewer_id"] is not None
+    rows = db.fetch_all(select_articles("articles article", for_viewer=for_viewer, with_body=True, with_tags=True)
                         + f" WHERE {condition} ORDER BY tag.name", args)
     if not rows:
         return None

@@ -3,9 +3,10 @@
 from api.data.profiles import author_columns, author_joins, nest_author
 from api.db import db
 
-COMMENT_COLUMNS = ("comment.id, comment.article_id, comment.body, comment.created_at, comment.updated_at,"
-                   f" {author_columns()}")
-SELECT_COMMENTS = f"SELECT {COMMENT_COLUMNS} FROM comments comment{author_joins('comment.author_id')}"
+
+def _comment_columns(for_viewer: bool) -> str:
+    return ("comment.id, comment.article_id, comment.body, comment.created_at, comment.updated_at,"
+            f" {author_columns(for_viewer)}")
 
 
 def fetch_article_comments(slug: str, viewer_id: int | None) -> list[dict] | None:
@@ -14,9 +15,11 @@ def fetch_article_comments(slug: str, viewer_id: int | None) -> list[dict] | Non
     One statement: the article LEFT JOINed to its comments, so an article without comments is
     one row of NULLs and an unknown slug no row at all.
     """
+    for_viewer = viewer_id is not None
     rows = db.fetch_all(
-        f"SELECT {COMMENT_COLUMNS} FROM articles article"
-        f" LEFT JOIN comments comment ON comment.article_id = article.id{author_joins('comment.author_id', outer=True)}"
+        f"SELECT {_comment_columns(for_viewer)} FROM articles article"
+        " LEFT JOIN comments comment ON comment.article_id = article.id"
+        f"{author_joins('comment.author_id', for_viewer, outer=True)}"
         " WHERE article.slug = %(slug)s ORDER BY comment.id DESC",
         {"slug": slug, "viewer_id": viewer_id},
     )
@@ -27,7 +30,12 @@ def fetch_article_comments(slug: str, viewer_id: int | None) -> list[dict] | Non
 
 def fetch_comment(comment_id: int, viewer_id: int | None) -> dict | None:
     """One comment, or None."""
-    row = db.fetch_one(SELECT_COMMENTS + " WHERE comment.id = %(id)s", {"id": comment_id, "viewer_id": viewer_id})
+    for_viewer = viewer_id is not None
+    row = db.fetch_one(
+        f"SELECT {_comment_columns(for_viewer)} FROM comments comment{author_joins('comment.author_id', for_viewer)}"
+        " WHERE comment.id = %(id)s",
+        {"id": comment_id, "viewer_id": viewer_id},
+    )
     return None if row is None else nest_author(row)
 
 

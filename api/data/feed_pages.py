@@ -23,7 +23,7 @@ def feed_page_sql(authors: int) -> str:
         for number in range(authors))
     page_ids = f"SELECT newest.id FROM ({branches}) newest ORDER BY newest.id DESC LIMIT %(limit)s OFFSET %(offset)s"
     source = f"({page_ids}) page JOIN articles article ON article.id = page.id"
-    return select_articles(source, with_body=False) + " ORDER BY article.id DESC"
+    return select_articles(source, for_viewer=True, with_body=False) + " ORDER BY article.id DESC"
 
 
 def fetch_feed_page(user_id: int, *, limit: int, offset: int) -> dict:
