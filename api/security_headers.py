@@ -10,7 +10,7 @@ HTML pages (Swagger UI at /api/docs) need their own scripts and styles. The hook
 their Content-Security-Policy instead. A view that sets the header itself keeps its own.
 """
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 
 
 def set_page_policy(app: Flask, blueprint_name: str, policy: str) -> None:
@@ -18,18 +18,28 @@ def set_page_policy(app: Flask, blueprint_name: str, policy: str) -> None:
     app.extensions.setdefault("page_security_policies", {})[blueprint_name] = policy
 
 
-def add_security_headers(response):
-    headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", current_app.config["REFERRER_POLICY"])
-    headers.setdefault("X-Frame-Options", "DENY")
-    page_policy = current_app.extensions.get("page_security_policies", {}).get(request.blueprint)
-    if page_policy is not None:
-        headers.setdefault("Content-Security-Policy", page_policy)
-    elif response.is_json:
-        headers.setdefault("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"])
-    return response
-
-
 def init_security_headers(app: Flask) -> None:
+    # The settings are read once: they do not change while the app serves. The policies of
+    # pages are looked up per response, so set_page_policy works after this too.
+    always = (("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", app.config["REFERRER_POLICY"]),
+              ("X-Frame-Options", "DENY"))
+    json_policy = app.config["CONTENT_SECURITY_POLICY"]
+    page_policies = app.extensions.setdefault("page_security_policies", {})
+
+    def add_security_headers(response):
+        headers = response.headers
+        # One pass over the headers, then appends: Headers.setdefault scans them twice per name
+        # (and raises a KeyError inside for every absent one), 6 us a header on every response.
+        present = {name.lower() for name, _value in headers}
+        for name, value in always:
+            if name.lower() not in present:
+                headers.add(name, value)
+        if "content-security-policy" not in present:
+            policy = page_policies.get(request.blueprint)
+            if policy is None and response.is_json:
+                policy = json_policy
+            if policy is not None:
+                headers.add("Content-Security-Policy", policy)
+        return response
+
     app.after_request(add_security_headers)
