@@ -43,6 +43,7 @@ def build_formatter(log_format: str) -> logging.Formatter:
 
 def configure_logging(config) -> None:
     """Route every logger through our one stderr handler at LOG_LEVEL, in LOG_FORMAT."""
+    skip_unused_record_fields()
     root = logging.getLogger()
     root.setLevel(str(config["LOG_LEVEL"]).upper())  # ValueError for an unknown level
     handler = logging.StreamHandler()
@@ -52,6 +53,18 @@ def configure_logging(config) -> None:
     for previous in [existing for existing in root.handlers if existing.name == HANDLER_NAME]:
         root.removeHandler(previous)
     root.addHandler(handler)
+
+
+def skip_unused_record_fields() -> None:
+    """Stop every LogRecord from collecting what neither format prints: the caller's file, line
+    and function (a walk up the stack), and thread and process names. These are the switches
+    of the logging HOWTO's "Optimization" section; the access log writes a record per request,
+    and skipping them saves ~10 us of each. A format that adds %(lineno)d, %(threadName)s or
+    %(processName)s must turn them back on."""
+    logging._srcfile = None
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
 
 
 def gunicorn_logconfig(log_format: str, log_level: str) -> dict:
