@@ -18,17 +18,17 @@ logger = logging.getLogger("conduit.access")
 def log_request(sender, response, **extra) -> None:
     duration = request_duration_seconds()
     duration_ms = round(duration * 1000, 2) if duration is not None else None
-    route = route_template()
+    method, route, status = request.method, route_template(), response.status_code
     logger.info(
         "%s %s %s %sms",
-        request.method,
+        method,
         route or "(no route)",
-        response.status_code,
+        status,
         duration_ms,
         extra={
-            "method": request.method,
+            "method": method,
             "route": route,
-            "status": response.status_code,
+            "status": status,
             "duration_ms": duration_ms,
             "sql_queries": g.get("query_count", 0),
             "user_id": g.get("current_user_id"),

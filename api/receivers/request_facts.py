@@ -17,7 +17,8 @@ def request_duration_seconds() -> float | None:
 
 def route_template() -> str | None:
     """The matched URL rule (`/api/profiles/<username>`), never the raw path; None when none matched."""
-    return request.url_rule.rule if request.url_rule else None
+    rule = request.url_rule
+    return rule.rule if rule else None
 
 
 RECEIVERS = [(request_started, stamp_request_start)]
