@@ -4,9 +4,8 @@ from api.data.profiles import author_columns, author_joins, nest_author
 from api.db import db
 
 
-def _comment_columns(for_viewer: bool) -> str:
-    return ("comment.id, comment.article_id, comment.body, comment.created_at, comment.updated_at,"
-            f" {author_columns(for_viewer)}")
+# What a Comment shows; its author's columns come from author_columns.
+COMMENT_COLUMNS = "comment.id, comment.body, comment.created_at, comment.updated_at"
 
 
 def fetch_article_comments(slug: str, viewer_id: int | None) -> list[dict] | None:
@@ -17,7 +16,7 @@ def fetch_article_comments(slug: str, viewer_id: int | None) -> list[dict] | Non
     """
     for_viewer = viewer_id is not None
     rows = db.fetch_all(
-        f"SELECT {_comment_columns(for_viewer)} FROM articles article"
+        f"SELECT {COMMENT_COLUMNS}, {author_columns(for_viewer)} FROM articles article"
         " LEFT JOIN comments comment ON comment.article_id = article.id"
         f"{author_joins('comment.author_id', for_viewer, outer=True)}"
         " WHERE article.slug = %(slug)s ORDER BY comment.id DESC",
@@ -29,10 +28,11 @@ def fetch_article_comments(slug: str, viewer_id: int | None) -> list[dict] | Non
 
 
 def fetch_comment(comment_id: int, viewer_id: int | None) -> dict | None:
-    """One comment, or None."""
+    """One comment, plus the `article_id` it belongs to; or None."""
     for_viewer = viewer_id is not None
     row = db.fetch_one(
-        f"SELECT {_comment_columns(for_viewer)} FROM comments comment{author_joins('comment.author_id', for_viewer)}"
+        f"SELECT {COMMENT_COLUMNS}, comment.article_id, {author_columns(for_viewer)}"
+        f" FROM comments comment{author_joins('comment.author_id', for_viewer)}"
         " WHERE comment.id = %(id)s",
         {"id": comment_id, "viewer_id": viewer_id},
     )
