@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: run test fuzz venv services migrate node-tools browser openapi lint-openapi sdk bench bench-growth bench-tools soak clean help
+.PHONY: run test fuzz venv services migrate node-tools browser openapi lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
@@ -20,6 +20,7 @@ help:
 	@echo "make sdk           generate the Python and TypeScript clients into build/sdk/"
 	@echo "make bench         provision, then load the API and its ceilings with wrk (README: Performance)"
 	@echo "make bench-growth  list_anon, list_tag and feed at 1,000 and at 100,000 articles"
+	@echo "make bench-instructions  instructions per read request, service and ceiling (callgrind; after make bench)"
 	@echo "make soak          mixed read/write load on gunicorn for SOAK_SECONDS (180): errors, p99, RSS, leaks"
 
 # The virtualenv is rebuilt only when the pinned requirements change.
@@ -93,6 +94,12 @@ bench: services bench-tools
 
 bench-growth: services bench-tools
 	$(BIN)/python -m bench --growth $(BENCH_ARGS)
+
+# Instructions per request under callgrind, on the request files and data of the last `make bench`.
+bench-instructions: services bench-tools
+	@command -v valgrind >/dev/null || { echo "installing valgrind with apt-get"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq valgrind >/dev/null; }
+	$(BIN)/python -m bench.instructions $(BENCH_ARGS)
 
 # The soak: its own throwaway database and Redis prefix, dropped at the end (README: Soak).
 SOAK_SECONDS ?= 180

@@ -9,8 +9,9 @@ import pytest
 from bench.ceilings import bare, one_query
 from bench.dataset import seed_over_api, top_up_in_bulk
 from bench.http_client import FlaskClientJson
+from bench.instructions import callgrind_total, request_environs, send_requests
 from bench.load import merge_rounds
-from bench.scenarios import SCENARIOS
+from bench.scenarios import BY_NAME, SCENARIOS
 from settings import TestConfig
 
 
@@ -97,3 +98,19 @@ def test_rounds_merge_into_one_figure_per_server():
     assert (merged["p50_ms"], merged["p90_ms"], merged["p99_ms"]) == (6.0, 11.0, 20.0)  # the median round's
     assert merged["max_ms"] == 90.0 and merged["non_2xx"] == 2 and merged["errors"] == 1
     assert merged["rounds_rps"] == [250.0, 750.0, 500.0]
+
+
+@pytest.mark.parametrize("name", ["article", "profile_auth"])
+def test_instruction_counts_send_a_scenarios_requests_in_process(app, dataset, one_query_client, name, tmp_path):
+    """What bench/instructions.py runs under callgrind: the request files sent to the WSGI apps."""
+    service_file, ceiling_file = BY_NAME[name].write_files(dataset, tmp_path)
+    service_statuses = send_requests(app, request_environs(service_file), 7)
+    ceiling_statuses = send_requests(one_query_client.application, request_environs(ceiling_file), 7)
+    assert service_statuses == ceiling_statuses == ["200 OK"] * 7
+
+
+def test_callgrind_total_is_read_off_the_totals_line():
+    profile = "# callgrind format\nversion: 1\nevents: Ir\nsummary: 0\nfn=(1) main\n3 120\ntotals: 1953427\n"
+    assert callgrind_total(profile) == 1953427
+    with pytest.raises(ValueError):
+        callgrind_total("events: Ir\n")
