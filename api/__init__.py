@@ -44,11 +44,11 @@ class ConduitFlask(Flask):
         self._sync_functions = {}
 
     def ensure_sync(self, func):
-        sync = self._sync_functions.get(func) if type(func) is FunctionType else None
+        if type(func) is not FunctionType:
+            return super().ensure_sync(func)
+        sync = self._sync_functions.get(func)
         if sync is None:
-            sync = super().ensure_sync(func)
-            if type(func) is FunctionType:
-                self._sync_functions[func] = sync
+            sync = self._sync_functions[func] = super().ensure_sync(func)
         return sync
 
 
