@@ -23,7 +23,10 @@ from pathlib import Path
 
 from werkzeug.test import EnvironBuilder
 
-from bench.scenarios import SCENARIOS
+from api import create_app
+from bench.ceilings import one_query
+from bench.scenarios import SCENARIOS, Request
+from bench.servers import app_config, bench_settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 READ_SCENARIOS = [scenario.name for scenario in SCENARIOS if scenario.ceiling_requests]
@@ -34,12 +37,13 @@ def request_environs(requests_file: Path) -> list[tuple[dict, bytes]]:
     """WSGI environs (and bodies) of a scenario's request file (bench/wrk/requests.lua's format)."""
     requests = []
     for line in requests_file.read_text().splitlines():
-        method, path, token, body = line.split("\t")
-        headers = {"Authorization": f"Token {token}"} if token else {}
-        if body:
+        request = Request.from_line(line)
+        headers = {"Authorization": f"Token {request.token}"} if request.token else {}
+        if request.body:
             headers["Content-Type"] = "application/json"
-        environ = EnvironBuilder(path=path, method=method, headers=headers, data=body.encode()).get_environ()
-        requests.append((environ, body.encode()))
+        body = request.body.encode()
+        environ = EnvironBuilder(path=request.path, method=request.method, headers=headers, data=body).get_environ()
+        requests.append((environ, body))
     return requests
 
 
@@ -57,13 +61,9 @@ def send_requests(app, requests: list[tuple[dict, bytes]], count: int) -> list[s
 
 def build_app(server: str):
     """The service or the one-query ceiling, configured as `make bench` serves them."""
-    from bench.servers import app_config, bench_settings
-
     config = app_config(bench_settings())
     if server == "service":
-        from api import create_app
         return create_app(overrides=config)
-    from bench.ceilings import one_query
     return one_query.create_app(config)
 
 

@@ -30,6 +30,11 @@ class Request:
     def line(self) -> str:
         return "\t".join((self.method, self.path, self.token, self.body))
 
+    @classmethod
+    def from_line(cls, line: str) -> "Request":
+        """The request a `line()` wrote."""
+        return cls(*line.split("\t"))
+
 
 Builder = Callable[[Dataset], list[Request]]
 
