@@ -48,12 +48,22 @@ def _pop_profile(row: dict) -> dict:
 
 
 def fetch_profile(username: str, viewer_id: int | None) -> dict | None:
-    """A user's profile as `viewer_id` sees it, plus the user's `id`; or None."""
+    """A user's profile as `viewer_id` sees it; or None."""
     for_viewer = viewer_id is not None
     row = db.fetch_one(
-        f"SELECT author.id AS user_id, {author_columns(for_viewer)} FROM users author"
+        f"SELECT {author_columns(for_viewer)} FROM users author"
         f"{_viewer_follow_join('author.id') if for_viewer else ''} WHERE author.username = %(username)s",
         {"username": username, "viewer_id": viewer_id},
+    )
+    return None if row is None else _pop_profile(row)
+
+
+def fetch_profile_with_id(username: str) -> dict | None:
+    """A user's profile plus their `id`, for following and unfollowing them; or None. The
+    caller's own `following` is what the follow or unfollow makes it, so it is not read."""
+    row = db.fetch_one(
+        f"SELECT author.id AS user_id, {author_columns(False)} FROM users author WHERE author.username = %(username)s",
+        {"username": username},
     )
     return None if row is None else {"id": row["user_id"], **_pop_profile(row)}
 

@@ -3,7 +3,7 @@
 from flask.views import MethodView
 
 from api.auth import current_user, current_user_id, login_optional, login_required
-from api.data.profiles import fetch_profile, follow, unfollow
+from api.data.profiles import fetch_profile, fetch_profile_with_id, follow, unfollow
 from api.errors import abort
 from api.signals import profile_followed, profile_unfollowed, current_sender
 from api.smorest import Blueprint, path_arguments
@@ -12,8 +12,7 @@ from schemas.profiles import ProfilePathSchema, ProfileResponseSchema
 blp = Blueprint("profiles", __name__, url_prefix="/api", description="Public profiles and follows.")
 
 
-def profile_or_404(username: str) -> dict:
-    profile = fetch_profile(username, current_user_id())
+def found(profile: dict | None, username: str) -> dict:
     if profile is None:
         abort(404, f"No user is called {username!r}.", field="username")
     return profile
@@ -31,7 +30,7 @@ class Profile(MethodView):
 
         `following` says whether the caller follows the user (false when anonymous).
         """
-        return {"profile": profile_or_404(username)}
+        return {"profile": found(fetch_profile(username, current_user_id()), username)}
 
 
 @blp.route("/profiles/<username>/follow")
@@ -47,7 +46,7 @@ class Follow(MethodView):
         Idempotent: following twice is following. Following yourself is refused (422).
         """
         user = current_user()
-        profile = profile_or_404(username)
+        profile = found(fetch_profile_with_id(username), username)
         if profile["id"] == user["id"]:
             abort(422, "You cannot follow yourself.", field="username")
         if follow(user["id"], profile["id"]):
@@ -65,7 +64,7 @@ class Follow(MethodView):
         Idempotent: unfollowing someone you do not follow changes nothing.
         """
         user = current_user()
-        profile = profile_or_404(username)
+        profile = found(fetch_profile_with_id(username), username)
         if unfollow(user["id"], profile["id"]):
             profile_unfollowed.send(current_sender(), follower=user, followee=profile)
         return {"profile": {**profile, "following": False}}
