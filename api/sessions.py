@@ -94,7 +94,9 @@ class ConduitSessionInterface(RedisSessionInterface):
         return session
 
     def _new_session(self, *, presented: bool = False, from_header: bool = False) -> ConduitSession:
-        session = self.session_class(sid=self._generate_sid(self.sid_length), permanent=self.permanent)
+        # No id yet: most new sessions (anonymous reads) are never stored, and an id costs a
+        # read of the OS's random source. `save_session` gives one to a new session it stores.
+        session = self.session_class(sid=None, permanent=self.permanent)
         session.credential_presented = presented
         session.from_header = from_header
         return session
@@ -113,6 +115,14 @@ class ConduitSessionInterface(RedisSessionInterface):
                 path=self.get_cookie_path(app),
             )
             return
+        if not self.should_set_storage(app, session):
+            # Nothing to store, so no cookie to set either (SESSION_REFRESH_EACH_REQUEST is off):
+            # of Flask-Session's work only the Vary header is left, without its cookie settings.
+            if session.accessed:
+                response.vary.add("Cookie")
+            return
+        if session.sid is None:
+            session.sid = self.new_session_id()
         try:
             super().save_session(app, session, response)
         except RedisError as error:
