@@ -14,6 +14,7 @@ decides which); a context then holds at most one connection per pool it used.
 
 import os
 import threading
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Iterator, Sequence
@@ -36,28 +37,38 @@ class ExecuteResult:
 
 
 class ProcessPool:
-    """The app's PooledDB, built on first use in each process (gunicorn workers build their own
-    after the fork rather than sharing the master's sockets)."""
+    """The app's PooledDB, built on first use in each process: a forked child (a gunicorn
+    worker) forgets its parent's pool and builds its own rather than sharing its sockets."""
+
+    _instances: "weakref.WeakSet[ProcessPool]" = weakref.WeakSet()
 
     def __init__(self, config, url: str | None = None):
         self._config = config
         self._url = url  # a replica's; None: DATABASE_URL
         self._pool = None
-        self._pid = None
         self._lock = threading.Lock()
+        ProcessPool._instances.add(self)
 
     def get(self):
-        if self._pool is None or self._pid != os.getpid():
+        pool = self._pool
+        if pool is None:
             with self._lock:
-                if self._pool is None or self._pid != os.getpid():
+                if self._pool is None:
                     self._pool = build_pool(self._config, self._url)
-                    self._pid = os.getpid()
-        return self._pool
+                pool = self._pool
+        return pool
+
+    def _forget_after_fork(self) -> None:
+        if self._pool is not None:
+            # Kept, never closed: closing would say goodbye to MySQL on the parent's sockets.
+            _parents_pools.append(self._pool)
+        self._pool = None
+        self._lock = threading.Lock()
 
     def status(self) -> dict:
         """Connections lent out and idle in this process's pool (zeros before first use)."""
         status = {"inUse": 0, "idle": 0, "max": self._config["DB_POOL_MAX_CONNECTIONS"]}
-        if self._pool is not None and self._pid == os.getpid():
+        if self._pool is not None:
             # DBUtils exposes no public counters; these two attributes are its own bookkeeping.
             status.update(inUse=self._pool._connections, idle=len(self._pool._idle_cache))
         return status
@@ -68,6 +79,18 @@ class ProcessPool:
             if self._pool is not None:
                 self._pool.close()
             self._pool = None
+
+
+_parents_pools = []
+
+
+def _forget_pools_after_fork() -> None:
+    # A fork hook rather than comparing os.getpid() on every statement (a system call each).
+    for process_pool in list(ProcessPool._instances):
+        process_pool._forget_after_fork()
+
+
+os.register_at_fork(after_in_child=_forget_pools_after_fork)
 
 
 class SQLHelper:

@@ -1,6 +1,7 @@
 """The pool's limit: with DB_POOL_BLOCKING off an exhausted pool answers 503 at once; with it on,
 a request waits until a connection comes back."""
 
+import os
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -68,3 +69,28 @@ def test_exhausted_pool_with_blocking_makes_requests_wait_for_a_connection(make_
 
     assert response.status_code == 401
     assert app.extensions["sql_pool"].status()["inUse"] == 0
+
+
+def test_a_forked_child_builds_its_own_pool_and_leaves_the_parents_connections_alone(app):
+    with app.app_context():
+        assert db.fetch_one("SELECT 1 AS one") == {"one": 1}
+        parents_pool = db.pool
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child reports whether it got a pool of its own that answers
+        try:
+            with app.app_context():
+                answered = db.fetch_one("SELECT 2 AS two") == {"two": 2}
+                own_pool = db.pool is not parents_pool
+            os.write(write_end, b"ok" if answered and own_pool else b"shared")
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    report = os.read(read_end, 16)
+    os.waitpid(child, 0)
+    os.close(read_end)
+
+    assert report == b"ok"
+    with app.app_context():
+        assert db.pool is parents_pool  # the parent's pool, and its connection, still serve
+        assert db.fetch_one("SELECT 3 AS three") == {"three": 3}
