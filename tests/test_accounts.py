@@ -1,5 +1,7 @@
 """Registration, login, the current user, logout: formats and status codes of the contract."""
 
+import os
+
 import pytest
 
 from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
@@ -169,6 +171,25 @@ def test_every_response_carries_a_request_id(client):
     assert echoed.headers["X-Request-ID"] == "abc-123"
     insane = client.get("/api/health", headers={"X-Request-ID": "<script>" + "x" * 300})
     assert insane.headers["X-Request-ID"] != "<script>" + "x" * 300
+
+
+def test_generated_request_ids_differ_between_forked_workers(client):
+    """gunicorn forks its workers from one process: each must make ids of its own."""
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:
+        try:
+            os.write(write_end, client.get("/api/tags").headers["X-Request-ID"].encode())
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    childs_id = os.read(read_end, 64).decode()
+    os.waitpid(child, 0)
+    os.close(read_end)
+    parents_ids = {client.get("/api/tags").headers["X-Request-ID"] for _ in range(3)}
+
+    assert len(childs_id) == 32 and int(childs_id, 16) >= 0
+    assert len(parents_ids) == 3 and childs_id not in parents_ids
 
 
 def test_health_reports_both_dependencies(client):
