@@ -16,7 +16,7 @@ def main() -> None:
     parser.add_argument("--growth", action="store_true", help="list_anon, list_tag, feed at 1,000 then --articles")
     parser.add_argument("--scenarios", default=",".join(s.name for s in SCENARIOS), help="comma-separated")
     parser.add_argument("--seconds", type=int, default=12, help="measured seconds per server and scenario")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=6,
                         help="split those seconds into this many rounds of service, bare, one-query")
     parser.add_argument("--warmup", type=int, default=2, help="unmeasured seconds before each run")
     parser.add_argument("--connections", type=int, default=16)

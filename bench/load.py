@@ -37,18 +37,24 @@ def run_wrk(base_url: str, requests_file: Path, *, seconds: int, connections: in
 
 
 def merge_rounds(rounds: list[dict]) -> dict:
-    """One server's figures over several interleaved rounds: rps over all of them, latencies as
-    the median round's (wrk gives percentiles, not samples, so they cannot be pooled exactly),
-    the worst max, errors summed. Each round's rps is kept beside them."""
+    """One server's figures over several interleaved rounds: rps and latencies are the median
+    round's, the worst max, errors summed; totals and each round's rps are kept beside them.
+
+    The median, not all requests over all seconds: on this shared machine a burst of outside
+    load now and then halves one round of whichever server runs then. With rounds interleaved,
+    the median of each server's rounds drops such a round, for the service and the ceilings
+    alike, where a total would charge it to one of them. (wrk gives percentiles, not samples,
+    so latencies could not be pooled exactly anyway.)"""
     def median(key: str) -> float:
         values = sorted(run[key] for run in rounds)
-        return values[len(values) // 2]
+        middle = len(values) // 2
+        return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
 
     requests, seconds = sum(run["requests"] for run in rounds), sum(run["seconds"] for run in rounds)
     return {
         "requests": requests,
         "seconds": round(seconds, 3),
-        "rps": round(requests / seconds, 1),
+        "rps": round(median("rps"), 1),
         "p50_ms": median("p50_ms"),
         "p90_ms": median("p90_ms"),
         "p99_ms": median("p99_ms"),

@@ -20,7 +20,7 @@ HTTP_SEEDED_ARTICLES = 1000  # beyond these, articles are seeded in bulk
 
 
 class Bench:
-    def __init__(self, *, out: Path, seconds: int, warmup: int, connections: int, ceilings: bool, rounds: int = 3):
+    def __init__(self, *, out: Path, seconds: int, warmup: int, connections: int, ceilings: bool, rounds: int = 6):
         self.out, self.seconds, self.warmup, self.connections = out, seconds, warmup, connections
         self.rounds = rounds
         self.settings = bench_settings()

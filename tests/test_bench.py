@@ -89,15 +89,17 @@ def test_rounds_merge_into_one_figure_per_server():
          "max_ms": 90.0, "non_2xx": 0, "errors": 1},
         {"requests": 3000, "seconds": 4.0, "rps": 750.0, "p50_ms": 4.0, "p90_ms": 8.0, "p99_ms": 12.0,
          "max_ms": 30.0, "non_2xx": 2, "errors": 0},
-        {"requests": 2000, "seconds": 4.0, "rps": 500.0, "p50_ms": 6.0, "p90_ms": 11.0, "p99_ms": 20.0,
+        {"requests": 2800, "seconds": 4.0, "rps": 700.0, "p50_ms": 6.0, "p90_ms": 11.0, "p99_ms": 20.0,
          "max_ms": 50.0, "non_2xx": 0, "errors": 0},
     ]
     merged = merge_rounds(rounds)
-    assert merged["requests"] == 6000 and merged["seconds"] == 12.0
-    assert merged["rps"] == 500.0  # all requests over all seconds, not a mean of rates
+    assert merged["requests"] == 6800 and merged["seconds"] == 12.0
+    assert merged["rps"] == 700.0  # the median round: the round halved by outside load is dropped
     assert (merged["p50_ms"], merged["p90_ms"], merged["p99_ms"]) == (6.0, 11.0, 20.0)  # the median round's
     assert merged["max_ms"] == 90.0 and merged["non_2xx"] == 2 and merged["errors"] == 1
-    assert merged["rounds_rps"] == [250.0, 750.0, 500.0]
+    assert merged["rounds_rps"] == [250.0, 750.0, 700.0]
+    # With an even number of rounds, the mean of the middle two.
+    assert merge_rounds(rounds + [{**rounds[2], "rps": 720.0}])["rps"] == 710.0
 
 
 @pytest.mark.parametrize("name", ["article", "profile_auth"])
