@@ -10,6 +10,10 @@ Inside `transaction()` statements share one connection and commit or roll back a
 
 With read replicas configured, reads may go to a replica's pool instead (api/db_routing.py
 decides which); a context then holds at most one connection per pool it used.
+
+Functions here that touch `g` more than once take the object behind the proxy first
+(`g._get_current_object()`): on Python 3.11 every attribute read through a werkzeug proxy
+first fails on the proxy itself, building an AttributeError message, then forwards (~0.6 us).
 """
 
 import os
@@ -116,19 +120,21 @@ class SQLHelper:
     # --- the connections of the current application context: the primary's, and a replica's
 
     def _connection(self, replica: Replica | None = None):
+        context = g._get_current_object()
         name = "_db_connection" if replica is None else "_db_replica_connection"
-        connection = g.get(name)
+        connection = context.get(name)
         if connection is None:
             pool = self.pool if replica is None else replica.pool.get()
             connection = pool.connection()
-            setattr(g, name, connection)
+            setattr(context, name, connection)
         return connection
 
     @staticmethod
     def _release_connection(_exception=None) -> None:
-        g.pop("_db_transaction_depth", None)
+        context = g._get_current_object()
+        context.pop("_db_transaction_depth", None)
         for name in ("_db_connection", "_db_replica_connection"):
-            _return_to_pool(g.pop(name, None))
+            _return_to_pool(context.pop(name, None))
 
     @staticmethod
     def _in_transaction() -> bool:
@@ -161,8 +167,9 @@ class SQLHelper:
     @staticmethod
     def _count_statement(pool_name: str = "primary") -> None:
         """Count a statement in `g.query_count`, and per pool in `g.queries_by_pool`."""
-        g.query_count = g.get("query_count", 0) + 1
-        by_pool = g.setdefault("queries_by_pool", {})
+        context = g._get_current_object()
+        context.query_count = context.get("query_count", 0) + 1
+        by_pool = context.setdefault("queries_by_pool", {})
         by_pool[pool_name] = by_pool.get(pool_name, 0) + 1
 
     def _read(self, sql: str, args: Args, fetch):
