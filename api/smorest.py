@@ -5,6 +5,7 @@ shared parts)."""
 import json
 import re
 
+import flask
 import flask_smorest
 from webargs import core, flaskparser
 from werkzeug.exceptions import HTTPException
@@ -23,6 +24,11 @@ UNPARSED_BODY = "<request body>"
 class JsonBodyParser(flaskparser.FlaskParser):
     """webargs' parser, made strict: a body that json.loads chokes on, or whose text is not
     Unicode, is a 400 "Invalid JSON body" here, never an exception further on (a 500)."""
+
+    def get_default_request(self):
+        # The request itself rather than Flask's proxy of it, which webargs reads several
+        # attributes of per request (each proxied read is slow: see api/db.py).
+        return flask.request._get_current_object()
 
     def _raw_load_json(self, request):
         try:
