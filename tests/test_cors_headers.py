@@ -46,6 +46,16 @@ def test_cross_origin_request_exposes_request_id_and_varies_on_origin(client):
     assert "Origin" in response.headers["Vary"]
 
 
+def test_responses_that_read_the_session_vary_on_cookie_in_one_vary_header(client):
+    """Cookie joins Origin when CORS varied already, and stands alone when it did not."""
+    user = register(client)
+    cross_origin = client.get("/api/user", headers={**auth_header(user["token"]), "Origin": ALLOWED})
+    same_origin = client.get("/api/articles")
+
+    assert cross_origin.headers.getlist("Vary") == ["Origin, Cookie"]
+    assert same_origin.headers.getlist("Vary") == ["Cookie"]
+
+
 def test_requests_without_origin_get_no_cors_headers(client):
     assert not [name for name in client.get("/api/health").headers.keys() if name.startswith("Access-Control")]
 
