@@ -21,7 +21,7 @@ import threading
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any, ClassVar, Iterator, Sequence
 
 from flask import Flask, current_app, g
 
@@ -44,7 +44,7 @@ class ProcessPool:
     """The app's PooledDB, built on first use in each process: a forked child (a gunicorn
     worker) forgets its parent's pool and builds its own rather than sharing its sockets."""
 
-    _instances: "weakref.WeakSet[ProcessPool]" = weakref.WeakSet()
+    _instances: ClassVar["weakref.WeakSet[ProcessPool]"] = weakref.WeakSet()
 
     def __init__(self, config, url: str | None = None):
         self._config = config

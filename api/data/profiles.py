@@ -62,7 +62,8 @@ def fetch_profile_with_id(username: str) -> dict | None:
     """A user's profile plus their `id`, for following and unfollowing them; or None. The
     caller's own `following` is what the follow or unfollow makes it, so it is not read."""
     row = db.fetch_one(
-        f"SELECT author.id AS user_id, {author_columns(False)} FROM users author WHERE author.username = %(username)s",
+        f"SELECT author.id AS user_id, {author_columns(False)} FROM users author"
+        " WHERE author.username = %(username)s",
         {"username": username},
     )
     return None if row is None else {"id": row["user_id"], **_pop_profile(row)}
