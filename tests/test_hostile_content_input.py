@@ -62,8 +62,12 @@ def test_a_filter_of_100_kb_is_an_empty_list(api_client, name):
 
 @pytest.mark.parametrize("value", ["%ff%fe", "%ed%a0%80", "%e2%80%ae%f0%9f%90%89", "%25", "'%20OR%201=1--"])
 def test_odd_filter_values_are_an_empty_list(api_client, value):
+    # Each value ends in a token no tag or user has: the collation ignores U+202E, so the bare
+    # right-to-left mark and dragon equals a "\U0001f409" tag, which the property tests may
+    # have stored in this shared database.
+    suffix = unique("-")
     for name in ("tag", "author", "favorited"):
-        response = api_client.get(f"/api/articles?{name}={value}")
+        response = api_client.get(f"/api/articles?{name}={value}{suffix}")
 
         assert response.status_code == 200, response.get_data(as_text=True)[:300]
         assert response.get_json()["articlesCount"] == 0
