@@ -6,16 +6,24 @@ but unknown, expired or revoked token with 401 (optional auth is never silently 
 and both answer 503 when Redis cannot be asked.
 """
 
+import logging
 import time
+from contextlib import contextmanager
 from functools import wraps
+from typing import Iterator
 
 from flask import current_app, g, session
 from flask_smorest import Blueprint
+from redis.exceptions import RedisError
 
 from api import session_registry
 from api.client import client_ip, client_user_agent
-from api.data.users import account_enabled, fetch_user_by_id
+from api.data.users import credentials_unchanged, fetch_user_by_id
+from api.db import db
 from api.errors import abort, abort_for_dependency
+from api.signals import current_sender, session_revoked
+
+logger = logging.getLogger("conduit.auth")
 
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Token realm="conduit"'}
 
@@ -23,9 +31,9 @@ UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Token realm="conduit"'}
 def current_user_id() -> int | None:
     """The caller's user id, None when anonymous: the session alone, no SQL.
 
-    A live session is proof enough that its account may act: disabling an account revokes
-    every session it has, and a login that raced with the disabling checks again after storing
-    its session (`confirm_account_still_enabled`). Reads that only need the caller's id (their
+    A live session is proof enough that its account may act: disabling an account or changing
+    its password revokes every session it has, and a login that raced with either checks again
+    after storing its session (`credentials_still_valid`). Reads that only need the caller's id (their
     `following`/`favorited` flags, the feed) therefore cost no query for the caller.
     """
     context = g._get_current_object()  # one proxy lookup, not three (see api/db.py)
@@ -57,7 +65,10 @@ def _load_current_user() -> dict | None:
     user_id = current_user_id()
     if user_id is None:
         return None
-    user = fetch_user_by_id(user_id)
+    # Whether the account still exists and may act decides what the caller may do: read it on
+    # the primary, never on a replica that has not seen the account created or disabled yet.
+    with db.reads_on_primary():
+        user = fetch_user_by_id(user_id)
     if user is None or user["disabled_at"] is not None:
         _refuse_session(user_id)
     return user
@@ -112,11 +123,16 @@ def _document_security(view, *, required: bool):
 
 
 def start_session(user: dict, *, remember: bool = True) -> str:
-    """Log `user` in on a brand-new session id (no fixation) and return its token."""
+    """Log `user` in on a brand-new session id (no fixation), stored in Redis at once (a Redis
+    outage raises here, inside the caller's transaction); returns its token.
+
+    The session the request came with is not ended when it belongs to a user: a client may hold
+    it as a token as well (Postman and newman keep a cookie jar beside the token they saved).
+    An anonymous one, which holds nothing anyone could still use, is deleted.
+    """
     interface = current_app.session_interface
-    if session.credential_presented and not session.from_header and session.get("user_id") is not None:
-        # The browser's previous session ends here: one cookie jar holds one session.
-        session_registry.revoke_session(session["user_id"], session.sid)
+    if session.stored and session.get("user_id") is None:
+        session_registry.revoke_session(None, session.sid)
     session.clear()
     session.restart(interface.new_session_id())
     session.permanent = remember
@@ -128,26 +144,54 @@ def start_session(user: dict, *, remember: bool = True) -> str:
         ip=client_ip(),
         user_agent=client_user_agent(),
     )
+    interface.store_now(session)
     g.current_user, g.current_user_id = user, user["id"]
     return session.sid
 
 
-def confirm_account_still_enabled(user: dict) -> None:
-    """After a login's session is stored: refuse it (401) if the account was disabled meanwhile.
+@contextmanager
+def session_discarded_on_failure() -> Iterator[None]:
+    """Around a login or registration: if the block fails (a 401, a failed commit, an outage),
+    the session it started is deleted again and no cookie is sent, so no session outlives an
+    account that was rolled back or a login that was refused."""
+    try:
+        yield
+    except BaseException:
+        _discard_new_session()
+        raise
 
-    `users disable` flags the account, then revokes the sessions its index lists. A login that
-    read the account before the flag and stores its session after the revocation would slip
-    through; stored first and checked here, either the revocation sees the session or this
-    check sees the flag.
+
+def _discard_new_session() -> None:
+    if session.stored:
+        try:
+            session_registry.revoke_session(session.get("user_id"), session.sid)
+        except RedisError as error:
+            # Its token never reached the client, and its user id is checked on every use.
+            logger.warning("could not delete the session of a failed login: %r", error)
+    session.clear()
+    session.discarded = True
+    g.current_user, g.current_user_id = None, None
+
+
+def credentials_still_valid(user: dict) -> bool:
+    """After a login has stored its session: whether the credentials it checked still hold.
+
+    A password change bumps the account's `auth_epoch` and revokes the sessions its index lists
+    inside one transaction; `users disable` flags the account, then revokes them. A login that
+    verified the old password (or read the account as enabled) and stored its session after the
+    revocation would slip through. Stored first and checked here on the primary with a locking
+    read (which waits for a password change that is still committing), either the revocation
+    sees this session or this check sees the change.
     """
-    if not account_enabled(user["id"]):
-        _refuse_session(user["id"])
+    return credentials_unchanged(user["id"], user["auth_epoch"])
 
 
-def store_session_now() -> None:
-    """Write the session to Redis at once, not only at the end of the request (which writes it
-    again, harmlessly); a Redis outage then raises here, inside the caller's transaction."""
-    current_app.session_interface.store_now(session)
+def end_sessions_beyond_limit(user: dict) -> None:
+    """Hold the account to SESSION_MAX_PER_USER sessions: a new login ends the least recently used."""
+    ended = session_registry.revoke_least_recently_used(
+        user["id"], session.sid, current_app.config["SESSION_MAX_PER_USER"])
+    if ended:
+        session_revoked.send(current_sender(), user=user, session_ids=ended, reason="limit")
 
 
 def end_current_session() -> None:

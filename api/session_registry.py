@@ -19,7 +19,7 @@ import time
 
 from flask import current_app
 
-from api.sessions import public_session_id, user_sessions_key
+from api.sessions import UnreadableSession, public_session_id, user_sessions_key
 
 
 def _index_key(user_id: int) -> str:
@@ -57,10 +57,13 @@ def list_sessions(user_id: int) -> list[dict]:
     decode = current_app.session_interface.serializer.decode
     sessions, gone = [], []
     for sid, payload in zip(sids, payloads):
-        if payload is None:
+        try:
+            data = decode(payload) if payload is not None else None
+        except UnreadableSession:
+            data = None  # refused when presented (api/sessions.py), so not a live session either
+        if data is None:
             gone.append(sid)
             continue
-        data = decode(payload)
         sessions.append({**data, "sid": sid, "public_id": public_session_id(sid)})
     if gone:
         client.zrem(_index_key(user_id), *gone)
@@ -77,17 +80,33 @@ def find_session_id(user_id: int, public_id: str) -> str | None:
     return None
 
 
-def revoke_session(user_id: int, sid: str) -> None:
-    """End one session: its token and cookie are refused from the next request on."""
+def revoke_session(user_id: int | None, sid: str) -> None:
+    """End one session: its token and cookie are refused from the next request on (an
+    anonymous session, `user_id` None, is in no index)."""
     client = _client()
     client.delete(_store_key(sid))
-    client.zrem(_index_key(user_id), sid)
+    if user_id is not None:
+        client.zrem(_index_key(user_id), sid)
 
 
 def revoke_sessions_except(user_id: int, keep_sid: str | None) -> list[str]:
     """End every live session of the user but `keep_sid` (None: all); returns the public ids
     of the sessions that were still alive and are now ended."""
-    doomed = [sid for sid in _live_session_ids(user_id) if sid != keep_sid]
+    return _revoke_sessions(user_id, [sid for sid in _live_session_ids(user_id) if sid != keep_sid])
+
+
+def revoke_least_recently_used(user_id: int, keep_sid: str, limit: int) -> list[str]:
+    """Hold the user to `limit` live sessions: end the least recently used ones beyond it
+    (never `keep_sid`); returns the public ids ended. Costs one round trip while under it."""
+    if len(_live_session_ids(user_id)) <= limit:
+        return []
+    others = [item for item in list_sessions(user_id) if item["sid"] != keep_sid]
+    others.sort(key=lambda data: data.get("last_seen_at", 0))
+    excess = len(others) + 1 - limit
+    return _revoke_sessions(user_id, [item["sid"] for item in others[:excess]])
+
+
+def _revoke_sessions(user_id: int, doomed: list[str]) -> list[str]:
     if not doomed:
         return []
     client = _client()

@@ -9,8 +9,16 @@ app-wide lifetime. Our interface extends it in four ways:
 - a session's lifetime is its own: the long one, or the short one for `remember: false`;
 - every write also lists the session in its user's index (a sorted set scored by expiry),
   so a user's sessions are listed and revoked without scanning the keyspace;
-- a session loaded from Redis is only ever updated, never recreated: a request still in
-  flight when its session is revoked cannot bring it back by saving it afterwards;
+- a session is created once, when login or registration stores it (`store_now`); every later
+  write only updates it (SET XX), so a request still in flight when its session is revoked
+  cannot bring it back by saving it afterwards;
+- a session dies at its sliding expiry or SESSION_ABSOLUTE_LIFETIME after its login, whichever
+  comes first;
+- what is read back from Redis is decoded as msgpack and nothing else: Flask-Session's own
+  decoder falls back to `pickle.loads`, which would run the code of anyone who can write one
+  key. A value that is not a msgpack map is a dead session (401), logged;
+- the end-of-request save of a stored session (the lastSeenAt touch) never fails the request:
+  the request's own writes are done by then, and a 503 would make the client repeat them;
 - its client may be a RedisCluster (see api/redis_store.py), not only a redis.Redis.
 
 In a Redis Cluster a session (`SESSION_KEY_PREFIX + token`, as the contract names it) and its
@@ -19,13 +27,39 @@ user's index live in different hash slots; nothing here needs them changed atomi
 """
 
 import hashlib
+import logging
 import time
+from typing import Any
 
+import msgspec
 from flask import Flask, Request, Response
 from flask_session import Session
-from flask_session.base import ServerSideSessionInterface
+from flask_session.base import Serializer, ServerSideSessionInterface
 from flask_session.redis import RedisSession, RedisSessionInterface
 from redis.exceptions import RedisError
+
+logger = logging.getLogger("conduit.sessions")
+
+
+class UnreadableSession(ValueError):
+    """A value under a session key that is not a session we wrote."""
+
+
+class SessionSerializer(Serializer):
+    """msgpack maps in, msgpack maps out; anything else is refused, never unpickled."""
+
+    def __init__(self):
+        self._encoder = msgspec.msgpack.Encoder()
+        self._decoder = msgspec.msgpack.Decoder(dict[str, Any])
+
+    def encode(self, session) -> bytes:
+        return self._encoder.encode(dict(session))
+
+    def decode(self, serialized_data: bytes) -> dict:
+        try:
+            return self._decoder.decode(serialized_data)
+        except msgspec.DecodeError as error:  # ValidationError (not a map) is a DecodeError too
+            raise UnreadableSession(str(error)) from None
 
 
 class ConduitSession(RedisSession):
@@ -37,7 +71,8 @@ class ConduitSession(RedisSession):
         self.credential_rejected = False  # ... and it names no live session
         self.store_error: Exception | None = None  # Redis could not be asked
         self.from_header = False  # found through Authorization, so never answered with a cookie
-        self.stored = False  # loaded from Redis: saving may update it but never recreate it
+        self.stored = False  # in Redis already: saving may update it but never recreate it
+        self.discarded = False  # dropped by a failed login or registration: never saved, no cookie
 
     def restart(self, sid: str) -> None:
         """Continue as a brand-new session under `sid` (login): nothing presented is kept."""
@@ -72,6 +107,7 @@ class ConduitSessionInterface(RedisSessionInterface):
         # which every client has, so we run the base constructor without that check.
         ServerSideSessionInterface.__init__(self, app, **options)
         self.client = client
+        self.serializer = SessionSerializer()
 
     def open_session(self, app: Flask, request: Request) -> ConduitSession:
         sid, from_header = presented_session_id(app, request)
@@ -83,6 +119,12 @@ class ConduitSessionInterface(RedisSessionInterface):
             session = self._new_session(presented=True, from_header=from_header)
             session.store_error = error
             return session
+        except UnreadableSession as error:
+            logger.warning("refused session %s: its stored value is not a session (%s)",
+                           public_session_id(sid), error)
+            data = None
+        if data is not None and self._past_absolute_end(data, time.time()):
+            data = None
         if data is None:
             session = self._new_session(presented=True, from_header=from_header)
             session.credential_rejected = True
@@ -105,8 +147,8 @@ class ConduitSessionInterface(RedisSessionInterface):
         return self._generate_sid(self.sid_length)
 
     def save_session(self, app: Flask, session: ConduitSession, response: Response) -> None:
-        if session.store_error is not None:
-            return  # Redis is down: there is nothing we could save, and the request already failed
+        if session.store_error is not None or session.discarded:
+            return  # Redis is down, or the login failed: nothing to save, and no cookie to set
         if session.credential_rejected and not session.from_header and not session:
             # A stale cookie: tell the browser to drop it, so its next request is anonymous.
             response.delete_cookie(
@@ -126,6 +168,11 @@ class ConduitSessionInterface(RedisSessionInterface):
         try:
             super().save_session(app, session, response)
         except RedisError as error:
+            if session.stored:
+                # Only the touch (lastSeenAt, sliding expiry) or a deletion that the revocation
+                # already made is left to write: the request's outcome does not depend on it.
+                logger.warning("session %s not refreshed: %r", session.public_id, error)
+                return
             # Flask turns this into a 500 whose handler answers 503, then saves the session
             # again while finalizing that error response: remember the outage so it does not.
             session.store_error = error
@@ -136,17 +183,36 @@ class ConduitSessionInterface(RedisSessionInterface):
         return session.modified and not session.from_header
 
     def store_now(self, session: ConduitSession) -> None:
-        """Write `session` to Redis now (see api.auth.store_session_now)."""
+        """Create `session` in Redis now (see api.auth.start_session); from here on it is only
+        ever updated, so a revocation that deletes it is final."""
         self._upsert_session(self.app.permanent_session_lifetime, session, self._get_store_id(session.sid))
+        session.stored = True
 
     def lifetime_seconds(self, session: ConduitSession) -> int:
         if session.permanent:
             return int(self.app.permanent_session_lifetime.total_seconds())
         return int(self.app.config["SESSION_SHORT_LIFETIME"].total_seconds())
 
+    def _absolute_end(self, data) -> float | None:
+        """When the session dies whatever its activity (None: no login time, nothing to end)."""
+        created_at = data.get("created_at")
+        if created_at is None:
+            return None
+        return created_at + self.app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+
+    def _past_absolute_end(self, data: dict, now: float) -> bool:
+        absolute_end = self._absolute_end(data)
+        return absolute_end is not None and now >= absolute_end
+
     def _upsert_session(self, session_lifetime, session: ConduitSession, store_id: str) -> None:
+        now = time.time()
         ttl = self.lifetime_seconds(session)
-        expires_at = time.time() + ttl
+        absolute_end = self._absolute_end(session)
+        if absolute_end is not None:
+            ttl = min(ttl, int(absolute_end - now))  # rounded down: Redis drops it in time
+        if ttl <= 0:
+            return  # at its absolute end: it dies rather than being written again
+        expires_at = now + ttl
         session["expires_at"] = expires_at
         payload = self.serializer.encode(session)
         # XX (only if it still exists) for a session that was loaded: if it was revoked while
@@ -211,5 +277,4 @@ class ConduitSessionExtension(Session):
             use_signer=False,
             permanent=True,
             sid_length=config["SESSION_ID_LENGTH"],
-            serialization_format=config["SESSION_SERIALIZATION_FORMAT"],
         )

@@ -22,7 +22,8 @@ user_login_failed = conduit_signals.signal("user-login-failed")  # email, user (
 user_logged_out = conduit_signals.signal("user-logged-out")  # user
 password_changed = conduit_signals.signal("password-changed")  # user (its other sessions are ended)
 user_updated = conduit_signals.signal("user-updated")  # user (as updated: its profile shows on articles)
-# user, session_ids: public ids of the sessions ended by the user (one signal per request)
+# user, session_ids (public ids of the sessions ended, one signal per request or command),
+# reason: "user" (ended through the API), "admin" (a command), "limit" (SESSION_MAX_PER_USER)
 session_revoked = conduit_signals.signal("session-revoked")
 
 # --- operations

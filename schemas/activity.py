@@ -2,12 +2,18 @@
 
 from marshmallow import fields
 
-from api.data.account_events import EVENT_TYPES
+from api.data.account_events import EVENT_TYPES, REVOCATION_REASONS
 from schemas.base import BaseSchema, Timestamp
 
 
 class AccountEventSchema(BaseSchema):
     type = fields.String(required=True, metadata={"enum": list(EVENT_TYPES), "example": "login"})
+    reason = fields.String(
+        required=True, allow_none=True,
+        metadata={"enum": [*REVOCATION_REASONS, None], "example": None,
+                  "description": "For session_revoked: who ended it: the user (through the API), an admin"
+                                 " (a command), or the limit of sessions per account (a newer login). Else null."},
+    )
     createdAt = Timestamp(required=True, attribute="created_at")
     ip = fields.String(required=True, allow_none=True,
                        metadata={"description": "Address of the request that caused it.", "example": "203.0.113.7"})

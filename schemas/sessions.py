@@ -19,7 +19,8 @@ class SessionSchema(BaseSchema):
     )
     expiresAt = Timestamp(
         required=True, attribute="expires_at",
-        metadata={"description": "When the session ends unless used again (each refresh extends it)."},
+        metadata={"description": "When the session ends unless used again (each refresh extends it, but never"
+                                 " past SESSION_ABSOLUTE_LIFETIME after its login)."},
     )
     userAgent = fields.String(required=True, allow_none=True, attribute="user_agent",
                               metadata={"example": "Mozilla/5.0 (X11; Linux x86_64)"})
@@ -31,3 +32,5 @@ class SessionSchema(BaseSchema):
 
 class SessionsResponseSchema(BaseSchema):
     sessions = fields.List(fields.Nested(SessionSchema), required=True)
+    sessionsCount = fields.Integer(required=True, metadata={"description": "All live sessions of the caller, not"
+                                                                           " the page size.", "example": 1})

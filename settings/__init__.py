@@ -73,9 +73,12 @@ class Config:
     SESSION_TYPE = "redis"
     SESSION_KEY_PREFIX = env_str("SESSION_KEY_PREFIX", "conduit:session:")
     SESSION_ID_LENGTH = 32
-    SESSION_SERIALIZATION_FORMAT = "msgpack"
     PERMANENT_SESSION_LIFETIME = env_seconds("PERMANENT_SESSION_LIFETIME", timedelta(days=31))
     SESSION_SHORT_LIFETIME = env_seconds("SESSION_SHORT_LIFETIME", timedelta(days=1))
+    # However often it is used, a session ends this long after its login (OWASP's absolute timeout).
+    SESSION_ABSOLUTE_LIFETIME = env_seconds("SESSION_ABSOLUTE_LIFETIME", timedelta(days=90))
+    # Live sessions per account; a login beyond it ends the account's least recently used one.
+    SESSION_MAX_PER_USER = env_int("SESSION_MAX_PER_USER", 100)
     # Sliding expiry is applied when lastSeenAt is refreshed, at most this often per session,
     # so that plain reads do not write to Redis.
     SESSION_TOUCH_INTERVAL = env_seconds("SESSION_TOUCH_INTERVAL", timedelta(seconds=60))

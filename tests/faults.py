@@ -19,8 +19,9 @@ class InjectedFault(Exception):
     """Raised on purpose by fail_after: a stand-in for a crash between two statements."""
 
 
-def fail_after(monkeypatch, owner, name: str, *, calls: int = 1) -> None:
-    """From its `calls`-th successful call on, `owner.name` runs for real and then raises InjectedFault."""
+def fail_after(monkeypatch, owner, name: str, *, calls: int = 1, error: Exception | None = None) -> None:
+    """From its `calls`-th successful call on, `owner.name` runs for real and then raises
+    InjectedFault (or `error`: e.g. the OperationalError of a connection lost at that point)."""
     real = getattr(owner, name)
     made = 0
 
@@ -30,7 +31,7 @@ def fail_after(monkeypatch, owner, name: str, *, calls: int = 1) -> None:
         result = real(*args, **kwargs)
         made += 1
         if made >= calls:
-            raise InjectedFault(f"injected after call {made} of {name}")
+            raise error or InjectedFault(f"injected after call {made} of {name}")
         return result
 
     monkeypatch.setattr(owner, name, then_fail)

@@ -7,8 +7,9 @@ import pytest
 from prometheus_client import REGISTRY
 from werkzeug.exceptions import Unauthorized
 
-from api.auth import confirm_account_still_enabled, start_session, store_session_now
+from api.auth import credentials_still_valid, session_discarded_on_failure, start_session
 from api.data.users import disable_user, fetch_user_by_email
+from api.errors import abort
 from api.sessions import user_sessions_key
 from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
 
@@ -165,11 +166,11 @@ def test_login_that_raced_with_disable_is_refused_after_storing_its_session(app,
     with app.test_request_context("/api/users/login", method="POST"):
         row = fetch_user_by_email(user["email"])  # read while still enabled
         assert disable_user(row["id"])  # the command's flag; its revocation found no new session
-        token = start_session(row)
-        store_session_now()
-        store_key = app.config["SESSION_KEY_PREFIX"] + token
-        assert redis_client.exists(store_key)
-        with pytest.raises(Unauthorized):
-            confirm_account_still_enabled(row)
+        with pytest.raises(Unauthorized), session_discarded_on_failure():  # as the login runs it
+            token = start_session(row)
+            store_key = app.config["SESSION_KEY_PREFIX"] + token
+            assert redis_client.exists(store_key)
+            assert not credentials_still_valid(row)
+            abort(401, "Invalid email or password.")
         assert not redis_client.exists(store_key)
     assert client.get("/api/user", headers=auth_header(token)).status_code == 401

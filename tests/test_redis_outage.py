@@ -3,10 +3,12 @@
 restarting the app. Redis here is a throwaway server of our own (tests/servers.py)."""
 
 import time
+from datetime import timedelta
 
 import pytest
 import redis
 
+from api.signals import article_created
 from tests.factories import auth_header, login, register, unique
 from tests.servers import throwaway_redis
 
@@ -196,3 +198,25 @@ def test_a_redis_that_refuses_writes_is_a_503_for_writes_only(client, redis_admi
     assert logging_out.status_code == logout_status
     if logout_status == 503:
         assert logging_out.get_json() == {"errors": {"body": [UNAVAILABLE]}}
+
+
+def test_a_committed_write_is_not_a_503_when_only_its_session_touch_fails(make_app, redis_server):
+    """The request's own writes are done when the session's lastSeenAt is saved at its end: a
+    503 then would make the client repeat a write that happened (a duplicate article)."""
+    app = make_app(REDIS_URL=redis_server.url, PROPAGATE_EXCEPTIONS=False, SESSION_TOUCH_INTERVAL=timedelta(0))
+    client = app.test_client(use_cookies=False)
+    token = register(client)["token"]
+
+    def redis_goes_down(sender, **_):
+        redis_server.stop()
+
+    try:
+        with article_created.connected_to(redis_goes_down, app):
+            response = client.post("/api/articles", headers=auth_header(token),
+                                   json={"article": {"title": unique("Touched "), "description": "d", "body": "b"}})
+    finally:
+        redis_server.start()
+    assert response.status_code == 201, response.get_data(as_text=True)
+    slug = response.get_json()["article"]["slug"]
+    assert client.get(f"/api/articles/{slug}").status_code == 200
+    assert client.get("/api/user", headers=auth_header(token)).status_code == 200

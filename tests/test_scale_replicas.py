@@ -15,7 +15,7 @@ from api.db import db
 from api.migrations import upgrade
 from settings import TestConfig
 from tests.cluster_servers import MariaDBServer, install_all, replicate, running, wait_caught_up, wait_until
-from tests.factories import auth_header, create_article, register, unique
+from tests.factories import DEFAULT_PASSWORD, auth_header, create_article, login, register, unique
 from tests.probes import count_queries_by_pool
 
 pytestmark = pytest.mark.slow
@@ -173,3 +173,27 @@ def test_a_stopped_replica_is_skipped_and_reads_fall_back_to_the_primary(servers
     # Once the retry interval is over, the next read tries the replica again, and it answers.
     wait_until(lambda: count_queries_by_pool(api, "GET", profile)[1] == {"replica1": 1},
                "reads back on the replica", seconds=RETRY_SECONDS + 10)
+
+
+def test_authentication_decisions_read_the_primary_while_the_replica_lags(servers, make_replica_app):
+    primary, replica = servers
+    app = make_replica_app()
+    api = app.test_client(use_cookies=False)
+    changing, disabled = register(api), register(api)
+    wait_caught_up(primary, replica)
+    replica.query("STOP SLAVE SQL_THREAD")  # from now on the replica lags behind
+    try:
+        newcomer = register(api)  # not on the replica
+        changed = api.put("/api/user", json={"user": {"password": "the-new-password-1"}},
+                          headers=auth_header(changing["token"]))
+        assert changed.status_code == 200
+        assert app.test_cli_runner().invoke(args=["users", "disable", disabled["username"]]).exit_code == 0
+        time.sleep(STICKY_SECONDS + 0.2)  # the writers' reads are no longer kept on the primary
+
+        assert api.get("/api/user", headers=auth_header(newcomer["token"])).status_code == 200
+        assert login(api, changing["email"], DEFAULT_PASSWORD).status_code == 401
+        assert login(api, changing["email"], "the-new-password-1").status_code == 200
+        assert login(api, disabled["email"], DEFAULT_PASSWORD).status_code == 401
+    finally:
+        replica.query("START SLAVE SQL_THREAD")
+    wait_caught_up(primary, replica)

@@ -126,3 +126,23 @@ def test_failed_requests_give_their_connection_back_to_the_pool(make_app, monkey
     assert app.extensions["sql_pool"].status()["idle"] >= 1
     assert client.post("/api/users/login", json={"user": {"email": taken["email"],
                                                           "password": "correct-horse-battery"}}).status_code == 200
+
+
+def test_a_registration_whose_commit_fails_leaves_no_session_and_no_cookie(make_app, monkeypatch):
+    """The session is stored before the account commits; when the commit fails (here the
+    connection is lost right after the session was stored), the 503 names no account."""
+    prefix = unique("conduit-test-ghost-") + ":"
+    app = make_app(SESSION_KEY_PREFIX=prefix + "session:", REDIS_KEY_PREFIX=prefix)
+    redis_client = app.extensions["redis"]
+    lost = pymysql.err.OperationalError(2013, "Lost connection to server during query")
+    fail_after(monkeypatch, users_resource, "start_session", error=lost)
+    email, username = new_user("ghost")
+
+    response = app.test_client().post("/api/users", json={"user": {"username": username, "email": email,
+                                                                   "password": "long-enough"}})
+
+    assert response.status_code == 503, response.get_json()
+    assert "Set-Cookie" not in response.headers
+    assert list(redis_client.scan_iter(match=prefix + "*")) == []
+    with app.app_context():
+        assert users_data.fetch_user_by_email(email) is None

@@ -17,10 +17,10 @@ def existing_user(username: str) -> dict:
 
 
 def announce_revoked(user: dict, public_ids: list[str]) -> None:
-    """Send session_revoked for each ended session, as the HTTP API does (activity log, metrics)."""
+    """Send session_revoked for the ended sessions, as the HTTP API does (activity log, metrics)."""
     # Sent outside any request: receivers get no ip or user agent from a command.
-    for public_id in public_ids:
-        session_revoked.send(current_app._get_current_object(), user=user, session_id=public_id)
+    if public_ids:
+        session_revoked.send(current_app._get_current_object(), user=user, session_ids=public_ids, reason="admin")
 
 
 def revoke_all_sessions(user: dict) -> int:

@@ -7,7 +7,7 @@ import pymysql
 
 from api.db import db
 
-USER_COLUMNS = "id, email, username, password_hash, bio, image, disabled_at, created_at, updated_at"
+USER_COLUMNS = "id, email, username, password_hash, auth_epoch, bio, image, disabled_at, created_at, updated_at"
 # Columns a user may change through PUT /api/user; the keys are the only names ever put into SQL.
 UPDATABLE_COLUMNS = {"email": "email", "username": "username", "password_hash": "password_hash",
                      "bio": "bio", "image": "image"}
@@ -63,15 +63,26 @@ def fetch_user_by_username(username: str) -> dict | None:
     return db.fetch_one(f"SELECT {USER_COLUMNS} FROM users WHERE username = %s", (username,))
 
 
-def account_enabled(user_id: int) -> bool:
-    """Whether the account exists and is not disabled."""
-    row = db.fetch_one("SELECT disabled_at FROM users WHERE id = %s", (user_id,))
-    return row is not None and row["disabled_at"] is None
+def credentials_unchanged(user_id: int, auth_epoch: int) -> bool:
+    """Whether the account exists, is enabled and still has the credentials of `auth_epoch`.
+
+    A locking read on the primary: it sees the latest committed row, and waits for a password
+    change that holds the row until that change commits (or rolls back).
+    """
+    with db.transaction():
+        row = db.fetch_one(
+            "SELECT auth_epoch, disabled_at FROM users WHERE id = %s LOCK IN SHARE MODE", (user_id,))
+    return row is not None and row["disabled_at"] is None and row["auth_epoch"] == auth_epoch
 
 
 def update_user(user_id: int, changes: dict) -> None:
-    """Apply `changes` (keys from UPDATABLE_COLUMNS); DuplicateUserError on a taken email/username."""
+    """Apply `changes` (keys from UPDATABLE_COLUMNS); DuplicateUserError on a taken email/username.
+
+    A new password hash also advances the account's auth epoch, which logins in flight check.
+    """
     assignments = ", ".join(f"{UPDATABLE_COLUMNS[name]} = %s" for name in changes)
+    if "password_hash" in changes:
+        assignments += ", auth_epoch = auth_epoch + 1"
     with _duplicates_as_user_errors():
         db.execute(
             f"UPDATE users SET {assignments}, updated_at = UTC_TIMESTAMP(3) WHERE id = %s",

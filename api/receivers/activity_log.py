@@ -28,11 +28,12 @@ EVENT_TYPE_BY_SIGNAL = {
 
 
 def _event_recorder(event_type: str):
-    def record(sender: Flask, *, user: dict | None = None, session_ids=None, **extra) -> None:
+    def record(sender: Flask, *, user: dict | None = None, session_ids=None, reason=None, **extra) -> None:
         if user is None:  # a failed login for an email no account has: nobody to tell
             return
         count = len(session_ids) if session_ids is not None else 1  # one event per session ended
-        insert_account_events(user["id"], event_type, client_ip(), client_user_agent() or None, count=count)
+        insert_account_events(user["id"], event_type, client_ip(), client_user_agent() or None,
+                              reason=reason, count=count)
 
     record.__name__ = f"record_{event_type}"
     return record

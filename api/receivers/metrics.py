@@ -36,8 +36,8 @@ def count_logout(sender, **extra) -> None:
     metrics.session_logouts.inc()
 
 
-def count_revocation(sender, **extra) -> None:
-    metrics.session_revocations.inc()
+def count_revocations(sender, session_ids, **extra) -> None:
+    metrics.session_revocations.inc(len(session_ids))
 
 
 def count_dependency_error(sender, dependency: str, **extra) -> None:
@@ -53,6 +53,6 @@ REQUEST_RECEIVERS = [
 RECEIVERS = [
     (user_logged_in, count_login),
     (user_logged_out, count_logout),
-    (session_revoked, count_revocation),
+    (session_revoked, count_revocations),
     (dependency_failed, count_dependency_error),
 ]

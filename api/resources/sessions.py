@@ -8,6 +8,7 @@ from api.auth import current_user, current_user_id, end_current_session, login_r
 from api.errors import abort
 from api.signals import current_sender, session_revoked
 from api.smorest import Blueprint
+from schemas.pagination import PaginationQuerySchema
 from schemas.sessions import SessionsResponseSchema
 
 blp = Blueprint("sessions", __name__, url_prefix="/api",
@@ -17,18 +18,23 @@ blp = Blueprint("sessions", __name__, url_prefix="/api",
 @blp.route("/user/sessions")
 class Sessions(MethodView):
     @login_required
+    @blp.arguments(PaginationQuerySchema, location="query")
     @blp.response(200, SessionsResponseSchema)
     @blp.doc(operationId="ListSessions")
-    def get(self):
+    def get(self, page):
         """List the caller's sessions
 
-        Every live session of the caller, newest first. `id` is a public id, useless as a
-        token; `current` marks the session this request came with.
+        The caller's live sessions, newest first, a page at a time. `id` is a public id,
+        useless as a token; `current` marks the session this request came with. A session ends
+        at its `expiresAt`: its sliding expiry, or SESSION_ABSOLUTE_LIFETIME after its login,
+        whichever comes first. An account holds at most SESSION_MAX_PER_USER sessions: a login
+        beyond it ends the least recently used one.
         """
         sessions = session_registry.list_sessions(current_user_id())
         for item in sessions:
             item["current"] = item["sid"] == session.sid
-        return {"sessions": sessions}
+        offset = page["offset"]
+        return {"sessions": sessions[offset:offset + page["limit"]], "sessionsCount": len(sessions)}
 
     @login_required
     @blp.response(204)
@@ -42,7 +48,7 @@ class Sessions(MethodView):
         user = current_user()
         ended = session_registry.revoke_sessions_except(user["id"], keep_sid=session.sid)
         if ended:
-            session_revoked.send(current_sender(), user=user, session_ids=ended)
+            session_revoked.send(current_sender(), user=user, session_ids=ended, reason="user")
 
 
 @blp.route("/user/sessions/<session_id>", parameters=[
@@ -67,4 +73,4 @@ class SessionById(MethodView):
             end_current_session()
         else:
             session_registry.revoke_session(user["id"], sid)
-        session_revoked.send(current_sender(), user=user, session_ids=[session_id])
+        session_revoked.send(current_sender(), user=user, session_ids=[session_id], reason="user")

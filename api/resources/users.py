@@ -5,13 +5,14 @@ from flask.views import MethodView
 
 from api import session_registry
 from api.auth import (
-    confirm_account_still_enabled,
+    credentials_still_valid,
     current_token,
     current_user,
     end_current_session,
+    end_sessions_beyond_limit,
     login_required,
+    session_discarded_on_failure,
     start_session,
-    store_session_now,
 )
 from api.db import db
 from api.data.users import (
@@ -67,7 +68,10 @@ class Users(MethodView):
         fields = payload["user"]
         password_hash = hash_password(fields["password"])
         # The account and its "registered" event (written by a receiver) exist together or not at all.
-        with db.transaction():
+        # Its session is stored before the commit: if Redis is down the account is rolled back
+        # with a 503, so a retry succeeds instead of finding its email already taken; if the
+        # commit fails, the session is deleted again and no cookie names the rolled-back account.
+        with session_discarded_on_failure(), db.transaction():
             try:
                 user_id = insert_user(fields["email"], fields["username"], password_hash)
             except DuplicateUserError as error:
@@ -75,9 +79,6 @@ class Users(MethodView):
             user = fetch_user_by_id(user_id)
             user_registered.send(current_sender(), user=user)
             start_session(user)
-            # Stored before the commit: if Redis is down the account is rolled back with a 503,
-            # so a retry succeeds instead of finding its email already taken.
-            store_session_now()
         return user_envelope(user)
 
 
@@ -92,13 +93,18 @@ class Login(MethodView):
     def post(self, payload):
         """Log in
 
-        Starts a fresh session (a new token, never the one sent). `remember: false` gives a
-        browser-session cookie and the short server-side lifetime. An unknown email and a wrong
+        Starts a fresh session (a new token, never the one sent; the session of the cookie sent
+        along is not ended, as a client may also hold it as a token). `remember: false` gives a
+        browser-session cookie and the short server-side lifetime. A login beyond
+        SESSION_MAX_PER_USER sessions ends the account's least recently used one. An unknown email and a wrong
         password get the same 401, after the same work. Failed attempts per account and client
         address are rate-limited.
         """
         credentials = payload["user"]
-        user = fetch_user_by_email(credentials["email"])
+        # An authentication decision: read on the primary, which has every new account, password
+        # and disabling (a replica may lag behind them).
+        with db.reads_on_primary():
+            user = fetch_user_by_email(credentials["email"])
         if user is None:
             burn_equal_time(credentials["password"])
             user_login_failed.send(current_sender(), email=credentials["email"], user=None)
@@ -108,11 +114,13 @@ class Login(MethodView):
             abort(401, INVALID_CREDENTIALS)
         if needs_rehash(user["password_hash"]):
             update_password_hash(user["id"], hash_password(credentials["password"]))
-        start_session(user, remember=credentials["remember"])
-        # Stored now and checked again: a `users disable` that ran since the account was read
-        # above either revokes this session or is seen here (401).
-        store_session_now()
-        confirm_account_still_enabled(user)
+        with session_discarded_on_failure():
+            start_session(user, remember=credentials["remember"])
+            # Stored, then checked again: a password change or `users disable` since the account
+            # was read above either revoked this session or is seen here.
+            if not credentials_still_valid(user):
+                abort(401, INVALID_CREDENTIALS)
+            end_sessions_beyond_limit(user)
         user_logged_in.send(current_sender(), user=user)
         return user_envelope(user)
 
@@ -154,7 +162,8 @@ class CurrentUser(MethodView):
         """Update the current user
 
         Send any of email, username, password, bio, image. A new password ends every other
-        session of the user; this one stays.
+        session of the user, including those of logins that used the old password while the
+        change was being made; this one stays.
         """
         user = current_user()
         changes = dict(payload["user"])
@@ -162,7 +171,10 @@ class CurrentUser(MethodView):
         if new_password is not None:
             changes["password_hash"] = hash_password(new_password)
         # The new password, the end of the other sessions and the "password_changed" event go
-        # together: if Redis cannot revoke, the password stays as it was (503, try again).
+        # together: if Redis cannot revoke, the password stays as it was (503, try again). The
+        # UPDATE comes first and holds the account's row until the commit, so a login that
+        # verified the old password either stored its session before the revocation below reads
+        # the index, or waits in its check (api.auth.credentials_still_valid) and is refused.
         with db.transaction():
             try:
                 update_user(user["id"], changes)

@@ -1,0 +1,2 @@
+ALTER TABLE account_events DROP COLUMN reason;
+ALTER TABLE users DROP COLUMN auth_epoch;
