@@ -21,6 +21,7 @@ from api.client import client_ip, client_user_agent
 from api.data.users import credentials_unchanged, fetch_user_by_id
 from api.db import db
 from api.errors import abort, abort_for_dependency
+from api.passwords import verify_password
 from api.signals import current_sender, session_revoked
 
 logger = logging.getLogger("conduit.auth")
@@ -192,6 +193,26 @@ def end_sessions_beyond_limit(user: dict) -> None:
         user["id"], session.sid, current_app.config["SESSION_MAX_PER_USER"])
     if ended:
         session_revoked.send(current_sender(), user=user, session_ids=ended, reason="limit")
+
+
+REAUTHENTICATION_NEEDED = (
+    "Changing the password or email needs proof that you are the account's owner: send your current"
+    " password as currentPassword, or log in again (this session logged in too long ago)."
+)
+WRONG_CURRENT_PASSWORD = "is not the account's current password"
+
+
+def require_proof_of_identity(user: dict, current_password: str | None) -> None:
+    """Before a sensitive change (password, email): the caller's current password, or a login
+    within REAUTH_WINDOW_SECONDS. Else 403: a token alone (stolen from a log, a shared machine)
+    must not be enough to take the account over and lock its owner out."""
+    if current_password is not None:
+        if not verify_password(user["password_hash"], current_password):
+            abort(403, WRONG_CURRENT_PASSWORD, field="currentPassword")
+        return
+    logged_in_at = session.get("created_at", 0)
+    if time.time() - logged_in_at >= current_app.config["REAUTH_WINDOW_SECONDS"]:
+        abort(403, REAUTHENTICATION_NEEDED)
 
 
 def end_current_session() -> None:

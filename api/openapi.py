@@ -82,7 +82,8 @@ ERROR_RESPONSES = {
           "out); at login, a wrong email or password.",
           _error_example("Authentication required: send 'Authorization: Token <token>' or the session cookie."),
           ("WWW-Authenticate",)),
-    403: ("Forbidden", "The resource belongs to another user.",
+    403: ("Forbidden", "Not allowed: the resource belongs to another user, or a new password or email"
+                       " came without a fresh proof of identity (currentPassword).",
           _error_example("Only the author of an article may change or delete it."), ()),
     404: ("NotFound", "Nothing has this slug, username or id.",
           _error_example("No article has the slug 'how-to-train-your-dragon'.", "slug"), ()),

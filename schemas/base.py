@@ -12,17 +12,26 @@ class BaseSchema(Schema):
 
 
 class ChangesSchema(BaseSchema):
-    """A partial update (PUT /api/user, PUT /api/articles/{slug}): any of the fields, at least one."""
+    """A partial update (PUT /api/user, PUT /api/articles/{slug}): any of the fields, at least one.
+
+    Fields named in `not_changes` may come along (a proof such as currentPassword) but are no change.
+    """
+
+    not_changes: tuple[str, ...] = ()
+
+    @classmethod
+    def change_names(cls) -> list[str]:
+        return [field.data_key or name for name, field in cls().load_fields.items() if name not in cls.not_changes]
 
     @classmethod
     def openapi_extra(cls) -> dict:
         """"At least one of the fields", in the document's words (api.openapi.SchemaExtraPlugin)."""
-        return {"anyOf": [{"required": [field.data_key or name]} for name, field in cls().load_fields.items()]}
+        return {"anyOf": [{"required": [name]} for name in cls.change_names()]}
 
     @validates_schema
     def require_a_change(self, data, **kwargs):
-        if not data:
-            raise ValidationError(f"Send at least one of {', '.join(self.load_fields)}.")
+        if not data.keys() - set(self.not_changes):
+            raise ValidationError(f"Send at least one of {', '.join(self.change_names())}.")
 
 
 class StrictBoolean(fields.Boolean):

@@ -79,11 +79,19 @@ class LoginUserRequestSchema(BaseSchema):
 
 
 class UpdateUserSchema(ChangesSchema):
+    not_changes = ("current_password",)
+
     email = email_field()
     username = username_field()
     password = password_field()
     bio = fields.String(allow_none=True, validate=validate.Length(max=2000), metadata={"example": "I like to skateboard"})
     image = ImageUrl(allow_none=True)
+    current_password = fields.String(
+        data_key="currentPassword", load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH),
+        metadata={"format": "password", "example": "jakejake",
+                  "description": "The password now: needed to change password or email, unless this session"
+                                 " logged in less than REAUTH_WINDOW_SECONDS ago (default 10 minutes)."},
+    )
 
 
 class UpdateUserRequestSchema(BaseSchema):

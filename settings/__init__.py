@@ -79,6 +79,8 @@ class Config:
     SESSION_ABSOLUTE_LIFETIME = env_seconds("SESSION_ABSOLUTE_LIFETIME", timedelta(days=90))
     # Live sessions per account; a login beyond it ends the account's least recently used one.
     SESSION_MAX_PER_USER = env_int("SESSION_MAX_PER_USER", 100)
+    # Changing the password or email needs currentPassword, unless the session logged in this recently.
+    REAUTH_WINDOW_SECONDS = env_int("REAUTH_WINDOW_SECONDS", 600)
     # Sliding expiry is applied when lastSeenAt is refreshed, at most this often per session,
     # so that plain reads do not write to Redis.
     SESSION_TOUCH_INTERVAL = env_seconds("SESSION_TOUCH_INTERVAL", timedelta(seconds=60))

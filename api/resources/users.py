@@ -11,6 +11,7 @@ from api.auth import (
     end_current_session,
     end_sessions_beyond_limit,
     login_required,
+    require_proof_of_identity,
     session_discarded_on_failure,
     start_session,
 )
@@ -157,17 +158,23 @@ class CurrentUser(MethodView):
     @login_required
     @blp.arguments(UpdateUserRequestSchema, description="The fields to change: at least one.")
     @blp.response(200, UserResponseSchema)
+    @blp.alt_response(403, response="Forbidden")
     @blp.doc(operationId="UpdateCurrentUser")
     def put(self, payload):
         """Update the current user
 
         Send any of email, username, password, bio, image. A new password ends every other
         session of the user, including those of logins that used the old password while the
-        change was being made; this one stays.
+        change was being made; this one stays. Changing the password, or the email to another
+        address, also needs `currentPassword`, unless this session logged in less than
+        REAUTH_WINDOW_SECONDS (10 minutes) ago; otherwise 403.
         """
         user = current_user()
         changes = dict(payload["user"])
+        current_password = changes.pop("current_password", None)
         new_password = changes.pop("password", None)
+        if new_password is not None or changes.get("email", user["email"]) != user["email"]:
+            require_proof_of_identity(user, current_password)
         if new_password is not None:
             changes["password_hash"] = hash_password(new_password)
         # The new password, the end of the other sessions and the "password_changed" event go
