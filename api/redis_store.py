@@ -11,7 +11,7 @@ With Sentinel or Cluster, REDIS_URL still supplies the credentials (and, for Sen
 database number); its host and port are ignored.
 
 Multi-key operations in a cluster must stay within one hash slot. Each module that touches
-several keys at once says how it copes: with a hash tag (tags_cache), or by being correct
+several keys at once says how it copes: with a hash tag (api/cache), or by being correct
 without cross-slot atomicity (sessions and their per-user index).
 """
 

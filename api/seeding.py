@@ -18,8 +18,7 @@ from slugify import slugify
 
 from api.db import db
 from api.passwords import hash_password
-from api.receivers.content_generation import bump_generation
-from api.receivers.tags_cache import invalidate_tags
+from api.cache import content_cache, tags_cache
 from api.seed_content import DEMO_SHAPE, SeedShape, plan_article, plan_follows
 
 DEMO_PASSWORD = "conduit-demo-password"
@@ -90,8 +89,8 @@ def seed_articles(user_ids: list[int], articles: int, *, shape: SeedShape = DEMO
         report.comments += comments
         on_progress(len(plans))
     # No signals were sent for these rows: make cached counts, pages and tags stale here.
-    bump_generation()
-    invalidate_tags()
+    content_cache.bump()
+    tags_cache.bump()
     return report
 
 

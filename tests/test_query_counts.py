@@ -10,14 +10,14 @@ a Redis cache while the content generation stays the same: right after a change 
 import pytest
 
 from tests.factories import add_comment, auth_header, create_article, favorite, follow, register, unique
-from api.receivers.content_generation import bump_generation
+from api.cache import content_cache
 from tests.probes import count_queries
 
 
 def make_counts_stale(app):
     """Start from a changed generation, as right after a write: the next page counts again."""
     with app.app_context():
-        bump_generation()
+        content_cache.bump()
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from api.sessions import user_sessions_key
 from settings import TestConfig
 from tests.cluster_servers import create_redis_cluster, redis_cluster_nodes, running
 from tests.factories import auth_header, create_article, login, register, unique
+from tests.probes import count_queries
 
 pytestmark = pytest.mark.slow
 
@@ -92,6 +93,20 @@ def test_the_tags_cache_works_in_a_cluster(cluster_app):
     create_article(api, user["token"], tagList=[tag])
     assert tag in api.get("/api/tags").get_json()["tags"]  # the version bump reached the reader
     assert tag in api.get("/api/tags").get_json()["tags"]  # ... and the refilled cache serves it
+
+
+def test_article_counts_are_cached_in_a_cluster(cluster_app):
+    """The content cache reads its generation and an entry with one MGET: one hash slot."""
+    api = cluster_app.test_client(use_cookies=False)
+    user = register(api)
+    tag = unique("counted")
+    create_article(api, user["token"], tagList=[tag])
+    first, first_queries = count_queries(api, "GET", f"/api/articles?tag={tag}")
+    again, cached_queries = count_queries(api, "GET", f"/api/articles?tag={tag}")
+    assert first.get_json()["articlesCount"] == again.get_json()["articlesCount"] == 1
+    assert cached_queries == first_queries - 1  # the count came from the cache
+    create_article(api, user["token"], tagList=[tag])
+    assert api.get(f"/api/articles?tag={tag}").get_json()["articlesCount"] == 2
 
 
 def test_purging_expired_session_ids_scans_every_primary(cluster_app):

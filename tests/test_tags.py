@@ -14,7 +14,7 @@ def author(api_client):
 @pytest.fixture
 def cache_keys(app):
     prefix = app.config["REDIS_KEY_PREFIX"]
-    return {"tags": prefix + "{tags}", "version": prefix + "{tags}:version"}
+    return {"tags": prefix + "{tags}:in-use", "version": prefix + "{tags}:generation"}
 
 
 def tags(api_client):
@@ -35,7 +35,8 @@ def test_tags_in_use_are_listed_most_used_first(api_client, author):
 def test_tags_come_from_the_cache_without_sql(api_client, redis_client, cache_keys, author):
     create_article(api_client, author["token"], tagList=[unique("cached")])
     listed = tags(api_client)
-    assert json.loads(redis_client.get(cache_keys["tags"]))["tags"] == listed
+    generation, _, cached = redis_client.get(cache_keys["tags"]).partition(b":")  # api/cache's entry format
+    assert json.loads(cached) == listed and generation == (redis_client.get(cache_keys["version"]) or b"0")
     response, queries = count_queries(api_client, "GET", "/api/tags")
     assert response.get_json()["tags"] == listed and queries == 0
 

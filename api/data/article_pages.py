@@ -4,8 +4,8 @@ A page costs two queries whatever its size: the page (a deferred join: the filte
 found on indexes first, then only those rows get their author and the viewer's flags) and the
 tag lists of its articles (one bulk query, api/data/tags.py), plus the total count. Counting
 is a scan of every matching index entry, which grows with the table, so the total is cached in
-Redis per filter and recounted only after the content generation moved
-(api/receivers/content_generation.py): a page costs two SQL statements while nothing changes,
+Redis per filter and recounted only after the content cache's generation moved (api/cache):
+a page costs two SQL statements while nothing changes,
 three right after a change (an empty page skips the tag lists). Every filter is a join on an
 indexed key that matches at most one row per article, so filters combine (AND) without DISTINCT:
 
@@ -25,9 +25,8 @@ import json
 from dataclasses import asdict, dataclass
 
 from api.data.articles import complete_articles, select_articles
+from api.cache import content_cache
 from api.db import db
-from api.receivers.content_generation import read_through
-from api.redis_store import redis_key
 
 FILTER_JOINS = {
     "tag": " JOIN article_tags tag_link ON tag_link.article_id = article.id"
@@ -98,8 +97,8 @@ def fetch_article_page(filters: ArticleFilters, *, viewer_id: int | None, limit:
 def count_articles(filters: ArticleFilters) -> int:
     """How many articles match, from the cache when it is current."""
     digest = hashlib.sha256(json.dumps(asdict(filters)).encode()).hexdigest()[:32]
-    count = read_through(
-        redis_key("articles-count", digest),
+    count = content_cache.read_through(
+        f"articles-count:{digest}",
         lambda: str(db.fetch_one(article_count_sql(filters), asdict(filters))["count"]).encode(),
     )
     return int(count)

@@ -12,9 +12,9 @@ from blinker import NamedSignal
 from flask import Flask
 
 from api.metrics import receiver_failures
-from api.receivers import access_log, activity_log, content_generation, metrics, request_facts, tags_cache
+from api.receivers import access_log, activity_log, cache_invalidation, metrics, request_facts
 
-RECEIVER_MODULES = (request_facts, access_log, metrics, activity_log, tags_cache, content_generation)
+RECEIVER_MODULES = (request_facts, access_log, metrics, activity_log, cache_invalidation)
 
 logger = logging.getLogger("conduit.receivers")
 

@@ -14,7 +14,7 @@ from api.data.articles import (
 )
 from api.data.feed_pages import fetch_feed_page
 from api.errors import abort
-from api.list_cache import cached_page_response, list_cache_enabled
+from api.cache.list_pages import cached_page_response, list_cache_enabled
 from api.signals import article_created, article_deleted, article_updated, current_sender
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import (

@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from api.receivers.tags_cache import tags_in_use
+from api.data.tags import tags_in_use
 from api.smorest import Blueprint
 from schemas.tags import TagsResponseSchema
 
