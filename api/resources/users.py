@@ -24,7 +24,8 @@ from api.data.users import (
 )
 from api.errors import abort
 from api.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
-from api.rate_limits import LOGIN_FAILURES, REGISTRATIONS, rate_limited
+from api.login_limits import limit_failed_logins
+from api.rate_limits import REGISTRATIONS, rate_limited
 from api.signals import (
     current_sender,
     password_changed,
@@ -83,7 +84,7 @@ class Users(MethodView):
 
 @blp.route("/users/login")
 class Login(MethodView):
-    @rate_limited(LOGIN_FAILURES)
+    @limit_failed_logins
     @blp.arguments(LoginUserRequestSchema, description="The credentials.")
     @blp.response(200, UserResponseSchema, headers={"Set-Cookie": "Set-Cookie"})
     @blp.alt_response(401, response="Unauthorized")
