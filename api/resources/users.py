@@ -35,6 +35,7 @@ from api.signals import (
     user_registered,
     user_updated,
 )
+from api.security_headers import no_store
 from api.smorest import Blueprint
 from schemas.users import (
     LoginUserRequestSchema,
@@ -54,6 +55,7 @@ def user_envelope(user: dict) -> dict:
 
 @blp.route("/users")
 class Users(MethodView):
+    @no_store
     @rate_limited(REGISTRATIONS)
     @blp.arguments(NewUserRequestSchema, description="The new account.")
     @blp.response(201, UserResponseSchema, headers={"Set-Cookie": "Set-Cookie"})
@@ -84,6 +86,7 @@ class Users(MethodView):
 
 @blp.route("/users/login")
 class Login(MethodView):
+    @no_store
     @limit_failed_logins
     @blp.arguments(LoginUserRequestSchema, description="The credentials.")
     @blp.response(200, UserResponseSchema, headers={"Set-Cookie": "Set-Cookie"})
@@ -135,6 +138,7 @@ class Logout(MethodView):
 
 @blp.route("/user")
 class CurrentUser(MethodView):
+    @no_store
     @login_required
     @blp.response(200, UserResponseSchema)
     # Listed by the RealWorld description for every operation; this one takes no input to refuse.
@@ -147,6 +151,7 @@ class CurrentUser(MethodView):
         """
         return user_envelope(current_user())
 
+    @no_store
     @login_required
     @blp.arguments(UpdateUserRequestSchema, description="The fields to change: at least one.")
     @blp.response(200, UserResponseSchema)
