@@ -90,7 +90,7 @@ ERROR_RESPONSES = {
           _error_example("The request body is larger than 1048576 bytes."), ()),
     422: ("UnprocessableEntity", "Invalid input: each offending field gets its messages.",
           _error_example("has already been taken", "email"), ()),
-    429: ("TooManyRequests", "Too many attempts (failed logins, registrations): retry after Retry-After seconds.",
+    429: ("TooManyRequests", "Too many attempts (failed logins, registrations, writes): retry after Retry-After seconds.",
           _error_example("Too many failed logins for this account from your address. "
                          "Retry after the time in Retry-After."),
           ("Retry-After",)),

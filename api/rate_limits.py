@@ -1,6 +1,8 @@
 """Rate limits, with Flask-Limiter and its Redis storage.
 
 - REGISTRATIONS: registration attempts per client IP (`RATELIMIT_REGISTER`).
+- WRITES: article, comment, favorite and follow writes per user (`RATELIMIT_WRITES`), one
+  bucket shared by all of them, so that one account cannot fill the database.
 - Failed logins have budgets of their own, reserved before the password check: api/login_limits.py
   (it counts in this module's storage).
 
@@ -29,6 +31,7 @@ from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
+from api.auth import current_user_id
 from api.login_limits import init_login_limits
 from api.redis_store import rate_limit_storage
 
@@ -46,6 +49,13 @@ REGISTRATIONS = RateLimitRule(
     setting="RATELIMIT_REGISTER",
     key=get_remote_address,
     message="Too many registrations from your address. Retry after the time in Retry-After.",
+)
+# Below @login_required, which has found the caller by then.
+WRITES = RateLimitRule(
+    setting="RATELIMIT_WRITES",
+    key=lambda: f"user:{current_user_id()}",
+    message="Too many writes from your account. Retry after the time in Retry-After.",
+    shared_scope="writes",
 )
 
 def _retry_after(breached: RequestLimit) -> Response:

@@ -95,6 +95,8 @@ class Config:
     RATELIMIT_LOGIN_IP = env_str("RATELIMIT_LOGIN_IP", "50 per 15 minutes")
     # Registration attempts per client IP, successful or not (also slows email enumeration).
     RATELIMIT_REGISTER = env_str("RATELIMIT_REGISTER", "100 per hour")
+    # Article, comment, favorite and follow writes per user, one bucket for them all.
+    RATELIMIT_WRITES = env_str("RATELIMIT_WRITES", "120 per minute")
     # A moving window: no burst of twice the limit across a window boundary.
     RATELIMIT_STRATEGY = "moving-window"
     # Redis down: count in this worker's memory until it answers again (rechecked with backoff),

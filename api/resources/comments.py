@@ -13,6 +13,7 @@ from api.data.comments import (
 from api.errors import abort
 from api.resources.articles import article_not_found
 from api.signals import comment_created, comment_deleted, current_sender
+from api.rate_limits import WRITES, rate_limited
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema
 from schemas.comments import (
@@ -43,6 +44,7 @@ class Comments(MethodView):
         return {"comments": comments}
 
     @login_required
+    @rate_limited(WRITES)
     @path_arguments(blp, ArticlePathSchema)
     @blp.arguments(NewCommentRequestSchema, description="The comment.")
     @blp.response(200, SingleCommentResponseSchema)
@@ -65,6 +67,7 @@ class Comments(MethodView):
 @blp.route("/articles/<slug:slug>/comments/<id>")
 class Comment(MethodView):
     @login_required
+    @rate_limited(WRITES)
     @path_arguments(blp, CommentPathSchema)
     @blp.response(204)
     @blp.alt_response(403, response="Forbidden")
