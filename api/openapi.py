@@ -38,7 +38,7 @@ DOCUMENT_OPTIONS = {
             "a token at once.\n\n"
             "**Errors** always look like `{\"errors\": {\"<field>\": [\"...\"], \"body\": [\"<field>: ...\"]}}`: "
             "one key per offending field, and `body` with every message as a sentence.\n\n"
-            "**Lists** page with `?limit=` (1 to 100, default 20) and `?offset=`.\n\n"
+            "**Lists** page with `?limit=` (1 to 100, default 20; comments 1 to 500, default 100) and `?offset=`.\n\n"
             "Every response carries `X-Request-ID` (the caller's own, when it sent a sane one): "
             "quote it when reporting a problem."
         ),

@@ -17,6 +17,7 @@ from api.rate_limits import WRITES, rate_limited
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema
 from schemas.comments import (
+    CommentListQuerySchema,
     CommentPathSchema,
     MultipleCommentsResponseSchema,
     NewCommentRequestSchema,
@@ -30,18 +31,20 @@ blp = Blueprint("comments", __name__, url_prefix="/api", description="Comments o
 class Comments(MethodView):
     @login_optional
     @path_arguments(blp, ArticlePathSchema)
+    @blp.arguments(CommentListQuerySchema, location="query")
     @blp.response(200, MultipleCommentsResponseSchema)
     @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="GetArticleComments")
-    def get(self, slug):
+    def get(self, query, slug):
         """Get the comments of an article
 
-        Newest first.
+        Newest first, a page at a time (`limit`, default 100, at most 500; `offset`);
+        `commentsCount` is how many the article has in all.
         """
-        comments = fetch_article_comments(slug, current_user_id())
-        if comments is None:
+        page = fetch_article_comments(slug, current_user_id(), query["limit"], query["offset"])
+        if page is None:
             article_not_found(slug)
-        return {"comments": comments}
+        return page
 
     @login_required
     @rate_limited(WRITES)
