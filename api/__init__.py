@@ -7,6 +7,7 @@ from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.cli import register_commands
+from api.csrf import init_csrf
 from api.db import db
 from api.docs_ui import init_docs_ui
 from api.json_provider import OrjsonProvider
@@ -85,6 +86,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     init_security_headers(app)
     init_docs_ui(app)
     init_request_id(app)
+    init_csrf(app)
     connect_receivers(app)
     register_commands(app)
     return app

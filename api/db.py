@@ -17,21 +17,31 @@ first fails on the proxy itself, building an AttributeError message, then forwar
 """
 
 import os
+import random
 import threading
+import time
 import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, ClassVar, Iterator, Sequence
+from functools import wraps
+from typing import Any, Callable, ClassVar, Iterator, Sequence, TypeVar
 
+import pymysql
 from flask import Flask, current_app, g
 
 from api.db_routing import (
     Replica, ReplicaSet, init_replica_routing, note_write, reads_on_primary, replica_failed, replica_for_read,
 )
-from api.errors import DEPENDENCY_ERRORS
+from api.errors import DEPENDENCY_ERRORS, is_write_conflict
+from api.signals import write_conflicted
 from settings.pool import build_pool
 
 Args = Sequence[Any] | dict[str, Any] | None
+Result = TypeVar("Result")
+
+# Runs in all of a write refused for a lock conflict, each after a short random pause.
+WRITE_CONFLICT_ATTEMPTS = 3
+WRITE_CONFLICT_PAUSE_SECONDS = (0.01, 0.05)
 
 
 @dataclass(frozen=True)
@@ -230,6 +240,16 @@ class SQLHelper:
         with reads_on_primary():
             yield
 
+    def run_in_transaction(self, unit_of_work: Callable[..., Result], *args, **kwargs) -> Result:
+        """`unit_of_work(*args, **kwargs)` inside transaction(), run again from the start when
+        MySQL refuses it for a lock conflict (see retry_on_conflict)."""
+
+        def transaction_block():
+            with self.transaction():
+                return unit_of_work(*args, **kwargs)
+
+        return retry_on_conflict(transaction_block)()
+
     @contextmanager
     def transaction(self) -> Iterator["SQLHelper"]:
         """Run the statements of the block on one connection, committed or rolled back as a unit.
@@ -256,6 +276,34 @@ class SQLHelper:
             except BaseException:
                 _rollback_quietly(connection)
                 raise
+
+
+def retry_on_conflict(write: Callable[..., Result]) -> Callable[..., Result]:
+    """Decorate a write use case that opens its own transaction (or runs one statement that
+    commits alone): when MySQL refuses it for a deadlock or a lock wait timeout, it was rolled
+    back whole, so it is run again from the start, up to WRITE_CONFLICT_ATTEMPTS in all, after
+    a short random pause. The last refusal propagates (503, "retry it": api.errors).
+
+    Called inside a transaction() it runs once: only the code that opened the outermost
+    transaction can run it again, and InnoDB has rolled all of it back. `write` must have no
+    effect outside MySQL before its last statement, or it would happen twice.
+    """
+
+    @wraps(write)
+    def retrying(*args, **kwargs):
+        if db._in_transaction():
+            return write(*args, **kwargs)
+        for attempt in range(1, WRITE_CONFLICT_ATTEMPTS):
+            try:
+                return write(*args, **kwargs)
+            except pymysql.err.OperationalError as error:
+                if not is_write_conflict(error):
+                    raise
+                write_conflicted.send(current_app._get_current_object(), outcome="retried", error=error)
+            time.sleep(random.uniform(*WRITE_CONFLICT_PAUSE_SECONDS) * attempt)
+        return write(*args, **kwargs)  # the last attempt: a conflict now is the answer
+
+    return retrying
 
 
 def _return_to_pool(connection) -> None:

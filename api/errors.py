@@ -14,7 +14,7 @@ from dbutils.pooled_db import PooledDBError
 from flask import current_app
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from api.signals import dependency_failed
+from api.signals import dependency_failed, write_conflicted
 
 # Errors that mean "a dependency is unavailable", never "our code is broken".
 DEPENDENCY_ERRORS = (
@@ -30,6 +30,14 @@ DEPENDENCY_ERRORS = (
     redis.exceptions.MasterDownError,
     redis.exceptions.ClusterError,  # a Redis Cluster with slots uncovered, or retries exhausted
 )
+
+# MySQL's lock conflicts, raised as OperationalError like an outage: a deadlock (1213) and a
+# lock wait timeout (1205). The transaction was refused, not the server lost: retry it.
+WRITE_CONFLICT_CODES = frozenset((1205, 1213))
+
+
+def is_write_conflict(error: BaseException) -> bool:
+    return isinstance(error, pymysql.err.OperationalError) and bool(error.args) and error.args[0] in WRITE_CONFLICT_CODES
 
 
 def abort(status: int, message: str, *, field: str | None = None, headers: dict | None = None) -> NoReturn:
@@ -119,11 +127,21 @@ def http_exception_response(error: HTTPException):
 
 
 def dependency_error_response(error: Exception):
+    if is_write_conflict(error):
+        return write_conflict_response(error)
     name = "redis" if isinstance(error, redis.exceptions.RedisError) else "mysql"
     current_app.logger.warning("dependency unavailable: %s: %s", name, error)
     dependency_failed.send(current_app._get_current_object(), dependency=name, error=error)
     body = error_body({}, [f"The service is temporarily unavailable ({name} cannot be reached). Retry later."])
     return body, 503, {"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}
+
+
+def write_conflict_response(error: Exception):
+    """A write that still conflicted after its retries (api.db.retry_on_conflict): 503, retry it."""
+    current_app.logger.warning("write conflict: %s", error)
+    write_conflicted.send(current_app._get_current_object(), outcome="failed", error=error)
+    body = error_body({}, ["The write conflicted with concurrent writes and was not applied. Retry it."])
+    return body, 503, {"Retry-After": "1"}
 
 
 def _default_message(error: HTTPException) -> str:

@@ -53,6 +53,12 @@ dependency_errors = Counter(
     "Requests answered 503 because a dependency (mysql, redis) could not be reached.",
     ("dependency",),
 )
+write_conflicts = Counter(
+    "conduit_write_conflicts",
+    "Writes MySQL refused for a lock conflict (deadlock, lock wait timeout), by outcome: "
+    "retried, or failed (answered 503). Not counted as dependency errors.",
+    ("outcome",),
+)
 session_logins = Counter("conduit_session_logins", "Successful logins (user_logged_in).")
 session_logouts = Counter("conduit_session_logouts", "Logouts (sessions ended by their owner).")
 session_revocations = Counter("conduit_session_revocations", "Sessions revoked (by their user, an admin, or the per-account limit).")

@@ -38,7 +38,7 @@ DOCUMENT_OPTIONS = {
             "a token at once.\n\n"
             "**Errors** always look like `{\"errors\": {\"<field>\": [\"...\"], \"body\": [\"<field>: ...\"]}}`: "
             "one key per offending field, and `body` with every message as a sentence.\n\n"
-            "**Lists** page with `?limit=` (1 to 100, default 20) and `?offset=`.\n\n"
+            "**Lists** page with `?limit=` (1 to 100, default 20; comments 1 to 500, default 100) and `?offset=`.\n\n"
             "Every response carries `X-Request-ID` (the caller's own, when it sent a sane one): "
             "quote it when reporting a problem."
         ),
@@ -91,7 +91,7 @@ ERROR_RESPONSES = {
           _error_example("The request body is larger than 1048576 bytes."), ()),
     422: ("UnprocessableEntity", "Invalid input: each offending field gets its messages.",
           _error_example("has already been taken", "email"), ()),
-    429: ("TooManyRequests", "Too many attempts (failed logins, registrations): retry after Retry-After seconds.",
+    429: ("TooManyRequests", "Too many attempts (failed logins, registrations, writes): retry after Retry-After seconds.",
           _error_example("Too many failed logins for this account from your address. "
                          "Retry after the time in Retry-After."),
           ("Retry-After",)),

@@ -1,9 +1,10 @@
-"""Rate limits on the account endpoints, with Flask-Limiter and its Redis storage.
+"""Rate limits, with Flask-Limiter and its Redis storage.
 
-- LOGIN_FAILURES: failed logins per account and client IP (`RATELIMIT_LOGIN`). Only 401
-  answers count, so someone who types the right password is never slowed down; the account
-  is the email as the database compares it, so re-spelling an address buys no extra tries.
 - REGISTRATIONS: registration attempts per client IP (`RATELIMIT_REGISTER`).
+- WRITES: article, comment, favorite and follow writes per user (`RATELIMIT_WRITES`), one
+  bucket shared by all of them, so that one account cannot fill the database.
+- Failed logins have budgets of their own, reserved before the password check: api/login_limits.py
+  (it counts in this module's storage).
 
 Over a limit the view is not run: Flask-Limiter raises a 429 that leaves through our error
 handler, carrying Retry-After from `_retry_after`, its breach hook. Counters live in
@@ -25,16 +26,14 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Callable
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app
 from flask_limiter import Limiter, RequestLimit
 from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint
 
-from api.data.users import email_comparison_key
-from api.errors import DEPENDENCY_ERRORS
+from api.auth import current_user_id
+from api.login_limits import init_login_limits
 from api.redis_store import rate_limit_storage
-
-# Longer than any valid email: a longer one is a 422, which no limit counts anyway.
-_EMAIL_KEY_MAX_LENGTH = 320
 
 
 @dataclass(frozen=True)
@@ -43,31 +42,20 @@ class RateLimitRule:
     key: Callable[[], str]  # who is counted
     message: str  # the 429's error message
     counts: Callable[[Response], bool] | None = None  # which answers count (None: every request)
+    shared_scope: str | None = None  # one bucket for every view of the rule (None: one per view)
 
 
-def _login_account_and_ip() -> str:
-    body = request.get_json(silent=True)
-    credentials = body.get("user") if isinstance(body, dict) else None
-    email = credentials.get("email") if isinstance(credentials, dict) else None
-    account = ""
-    if isinstance(email, str):
-        try:
-            account = email_comparison_key(email[:_EMAIL_KEY_MAX_LENGTH])
-        except DEPENDENCY_ERRORS:  # MySQL is down: the login answers 503, which counts for nothing
-            account = email.lower()
-    return f"{account}|{get_remote_address()}"
-
-
-LOGIN_FAILURES = RateLimitRule(
-    setting="RATELIMIT_LOGIN",
-    key=_login_account_and_ip,
-    message="Too many failed logins for this account from your address. Retry after the time in Retry-After.",
-    counts=lambda response: response.status_code == 401,
-)
 REGISTRATIONS = RateLimitRule(
     setting="RATELIMIT_REGISTER",
     key=get_remote_address,
     message="Too many registrations from your address. Retry after the time in Retry-After.",
+)
+# Below @login_required, which has found the caller by then.
+WRITES = RateLimitRule(
+    setting="RATELIMIT_WRITES",
+    key=lambda: f"user:{current_user_id()}",
+    message="Too many writes from your account. Retry after the time in Retry-After.",
+    shared_scope="writes",
 )
 
 def _retry_after(breached: RequestLimit) -> Response:
@@ -82,7 +70,8 @@ _LIMITED_VIEWS: list[tuple[RateLimitRule, Callable, Callable]] = []
 
 
 def rate_limited(rule: RateLimitRule):
-    """Subject the view to `rule`. Put it above @blp.arguments, so malformed requests count too."""
+    """Subject the view to `rule` (and document its 429). Put it above @blp.arguments, so
+    malformed requests count too."""
 
     def decorate(view):
         @wraps(view)
@@ -91,7 +80,7 @@ def rate_limited(rule: RateLimitRule):
             return guarded_view(*args, **kwargs)
 
         _LIMITED_VIEWS.append((rule, view, limited_view))
-        return limited_view
+        return Blueprint.doc(responses={"429": "TooManyRequests"})(limited_view)
 
     return decorate
 
@@ -99,6 +88,7 @@ def rate_limited(rule: RateLimitRule):
 def init_rate_limits(app: Flask) -> None:
     """Give the app its own Limiter and its own guarded copy of every @rate_limited view."""
     guarded_views = {}
+    storage = None
     if app.config["RATELIMIT_ENABLED"]:
         storage_uri, storage_options = rate_limit_storage(app.config, app.extensions["redis"])
         limiter = Limiter(
@@ -108,11 +98,13 @@ def init_rate_limits(app: Flask) -> None:
             storage_uri=storage_uri,
             storage_options=storage_options,
         )
+        storage = limiter.storage
         for rule, view, limited_view in _LIMITED_VIEWS:
-            guarded_views[limited_view] = limiter.limit(
-                lambda setting=rule.setting: current_app.config[setting],
-                key_func=rule.key,
-                deduct_when=rule.counts,
-                error_message=rule.message,
-            )(view)
+            options = {"key_func": rule.key, "deduct_when": rule.counts, "error_message": rule.message}
+            limit_value = lambda setting=rule.setting: current_app.config[setting]
+            if rule.shared_scope:
+                guarded_views[limited_view] = limiter.shared_limit(limit_value, rule.shared_scope, **options)(view)
+            else:
+                guarded_views[limited_view] = limiter.limit(limit_value, **options)(view)
     app.extensions["rate_limited_views"] = guarded_views
+    init_login_limits(app, storage)

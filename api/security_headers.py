@@ -5,12 +5,17 @@
 - JSON responses (the whole API, errors included): CONTENT_SECURITY_POLICY, which allows
   nothing: a JSON body is never a page, so a browser that renders one runs and loads nothing.
 
+Responses that carry a session token or the caller's account get `Cache-Control: no-store`
+from the `@no_store` decorator of their view, errors included.
+
 HTML pages (Swagger UI at /api/docs) need their own scripts and styles. The hook for them is
 `set_page_policy(app, blueprint_name, policy)`: responses of that blueprint get `policy` as
 their Content-Security-Policy instead. A view that sets the header itself keeps its own.
 """
 
-from flask import Flask, request
+from functools import wraps
+
+from flask import Flask, Response, after_this_request, request
 
 
 def set_page_policy(app: Flask, blueprint_name: str, policy: str) -> None:
@@ -43,3 +48,20 @@ def init_security_headers(app: Flask) -> None:
         return response
 
     app.after_request(add_security_headers)
+
+
+def no_store(view):
+    """Every answer of the view, errors included, is kept by no cache (browser, proxy): it holds
+    a session token or the caller's account. Put it above the auth decorator, so a 401 has it too."""
+
+    @wraps(view)
+    def never_stored(*args, **kwargs):
+        after_this_request(_forbid_storing)
+        return view(*args, **kwargs)
+
+    return never_stored
+
+
+def _forbid_storing(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -28,6 +28,9 @@ session_revoked = conduit_signals.signal("session-revoked")
 
 # --- operations
 dependency_failed = conduit_signals.signal("dependency-failed")  # dependency ("mysql" or "redis"), error (or None)
+# MySQL refused a write for a lock conflict (deadlock, lock wait timeout): outcome ("retried",
+# or "failed": answered 503), error
+write_conflicted = conduit_signals.signal("write-conflicted")
 
 # --- content
 article_created = conduit_signals.signal("article-created")  # article_id, tags

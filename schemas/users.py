@@ -4,7 +4,10 @@ from marshmallow import fields, validate
 
 from schemas.base import BaseSchema, ChangesSchema, FullMatch, StrictBoolean
 
-USERNAME_PATTERN = r"^[A-Za-z0-9_.-]+$"
+# A username is a URL path segment (/api/profiles/{username}): "." and ".." are not usable as
+# one (clients and proxies resolve them as dot-segments), so they are refused. The lookahead
+# reads alike in Python and in JSON Schema (ECMA 262).
+USERNAME_PATTERN = r"^(?!\.{1,2}$)[A-Za-z0-9_.-]+$"
 # An http(s) URL: a host name, maybe a port, then printable ASCII; or "", which clears the image.
 # One pattern for the validator and the document (marshmallow's Url validator has rules of its
 # own, such as a TLD, that no document showed).
@@ -18,7 +21,8 @@ def username_field(*, metadata: dict | None = None, **kwargs) -> fields.String:
     return fields.String(
         validate=[
             validate.Length(min=1, max=64),
-            FullMatch(USERNAME_PATTERN, error="may contain only letters, digits, '_', '.' and '-'"),
+            FullMatch(USERNAME_PATTERN,
+                      error="may contain only letters, digits, '_', '.' and '-', and cannot be '.' or '..'"),
         ],
         metadata={"example": "jake", **(metadata or {})},
         **kwargs,

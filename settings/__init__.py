@@ -98,8 +98,13 @@ class Config:
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     # Failed logins per account (however its email is spelled) and client IP; successes are free.
     RATELIMIT_LOGIN = env_str("RATELIMIT_LOGIN", "10 per 15 minutes")
+    # Failed logins from one client IP, whatever the email (password spraying: each unknown
+    # email costs us a full argon2id hash).
+    RATELIMIT_LOGIN_IP = env_str("RATELIMIT_LOGIN_IP", "50 per 15 minutes")
     # Registration attempts per client IP, successful or not (also slows email enumeration).
     RATELIMIT_REGISTER = env_str("RATELIMIT_REGISTER", "100 per hour")
+    # Article, comment, favorite and follow writes per user, one bucket for them all.
+    RATELIMIT_WRITES = env_str("RATELIMIT_WRITES", "120 per minute")
     # A moving window: no burst of twice the limit across a window boundary.
     RATELIMIT_STRATEGY = "moving-window"
     # Redis down: count in this worker's memory until it answers again (rechecked with backoff),

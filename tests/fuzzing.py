@@ -136,13 +136,16 @@ def _read_report(report: dict, result: FuzzResult) -> None:
 
 def fuzz_settings() -> dict[str, str]:
     """The `make fuzz` server's environment: a database and Redis prefix of its own, and rate
-    limits on (a 429 is documented wherever one can occur), registrations raised so that the
-    runs' own sign-ups (hundreds, from one address) keep reaching the view."""
+    limits on (a 429 is documented wherever one can occur), registrations, failed logins per
+    address and writes raised so that the runs' own requests (hundreds, from one address and a
+    few users) keep reaching the views."""
     suffix = uuid.uuid4().hex[:10]
     return {
         **isolated_storage(f"conduit_fuzz_{suffix}", f"conduit-fuzz-{suffix}:"),
         "RATELIMIT_ENABLED": "true",
         "RATELIMIT_REGISTER": "100000 per hour",
+        "RATELIMIT_LOGIN_IP": "100000 per 15 minutes",
+        "RATELIMIT_WRITES": "100000 per minute",
         "LOG_LEVEL": "WARNING",
     }
 

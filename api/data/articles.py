@@ -12,7 +12,7 @@ import pymysql
 
 from api.data.profiles import author_columns, author_joins, nest_author
 from api.data.tags import fetch_tag_lists, replace_article_tags
-from api.db import db
+from api.db import db, retry_on_conflict
 from api.slugs import slug_for_title, with_random_suffix
 
 # Unlucky twice in a row with 32 random bits is already implausible; five is generous.
@@ -89,6 +89,7 @@ def find_article(slug: str) -> dict | None:
     return db.fetch_one("SELECT id, author_id, title FROM articles WHERE slug = %s", (slug,))
 
 
+@retry_on_conflict
 def insert_article(author_id: int, fields: dict) -> int:
     """Create an article with its tags in one transaction; returns its id."""
     with db.transaction():
@@ -104,6 +105,7 @@ def insert_article(author_id: int, fields: dict) -> int:
     return article_id
 
 
+@retry_on_conflict
 def update_article(article: dict, changes: dict) -> None:
     """Apply `changes` (title, description, body, tags) to `article` (from find_article).
 
@@ -126,6 +128,7 @@ def update_article(article: dict, changes: dict) -> None:
             replace_article_tags(article["id"], changes["tags"])
 
 
+@retry_on_conflict
 def delete_article(article_id: int) -> None:
     """Delete an article; its tags links, favorites and comments go with it (ON DELETE CASCADE)."""
     db.execute("DELETE FROM articles WHERE id = %s", (article_id,))

@@ -1,30 +1,43 @@
 """Comments: newest first, each with its author as the viewer sees them."""
 
 from api.data.profiles import author_columns, author_joins, nest_author
-from api.db import db
+from api.db import db, retry_on_conflict
 
 
 # What a Comment shows; its author's columns come from author_columns.
 COMMENT_COLUMNS = "comment.id, comment.body, comment.created_at, comment.updated_at"
 
 
-def fetch_article_comments(slug: str, viewer_id: int | None) -> list[dict] | None:
-    """Every comment of the article with this slug, newest first; None for an unknown slug.
+# Counted on the (article_id, id) key; MariaDB caches it for the rows of one article.
+_COMMENTS_COUNT = ("(SELECT COUNT(*) FROM comments counted WHERE counted.article_id = article.id)"
+                   " AS comments_count")
+
+
+def fetch_article_comments(slug: str, viewer_id: int | None, limit: int, offset: int) -> dict | None:
+    """A page of the comments of the article with this slug, newest first, and how many it has
+    in all: {comments, comments_count}; None for an unknown slug.
 
     One statement: the article LEFT JOINed to its comments, so an article without comments is
-    one row of NULLs and an unknown slug no row at all.
+    one row of NULLs and an unknown slug no row at all. Only a page past the end (no row at an
+    offset) asks again whether the article exists.
     """
     for_viewer = viewer_id is not None
     rows = db.fetch_all(
-        f"SELECT {COMMENT_COLUMNS}, {author_columns(for_viewer)} FROM articles article"
-        " LEFT JOIN comments comment ON comment.article_id = article.id"
+        f"SELECT {COMMENT_COLUMNS}, {author_columns(for_viewer)}, {_COMMENTS_COUNT}"
+        " FROM articles article LEFT JOIN comments comment ON comment.article_id = article.id"
         f"{author_joins('comment.author_id', for_viewer, outer=True)}"
-        " WHERE article.slug = %(slug)s ORDER BY comment.id DESC",
-        {"slug": slug, "viewer_id": viewer_id},
+        " WHERE article.slug = %(slug)s ORDER BY comment.id DESC LIMIT %(limit)s OFFSET %(offset)s",
+        {"slug": slug, "viewer_id": viewer_id, "limit": limit, "offset": offset},
     )
+    if not rows and offset:
+        rows = db.fetch_all(f"SELECT NULL AS id, {_COMMENTS_COUNT} FROM articles article WHERE article.slug = %s",
+                            (slug,))
     if not rows:
         return None
-    return [nest_author(row) for row in rows if row["id"] is not None]
+    return {
+        "comments": [nest_author(row) for row in rows if row["id"] is not None],
+        "comments_count": rows[0]["comments_count"],
+    }
 
 
 def fetch_comment(comment_id: int, viewer_id: int | None) -> dict | None:
@@ -39,6 +52,7 @@ def fetch_comment(comment_id: int, viewer_id: int | None) -> dict | None:
     return None if row is None else nest_author(row)
 
 
+@retry_on_conflict
 def insert_comment(slug: str, author_id: int, body: str) -> int | None:
     """Comment on the article with this slug; returns the comment's id, None for an unknown slug.
 
@@ -65,6 +79,7 @@ def fetch_comment_owner(slug: str, comment_id: int) -> dict | None:
     )
 
 
+@retry_on_conflict
 def delete_comment(comment_id: int) -> None:
     """Delete a comment."""
     db.execute("DELETE FROM comments WHERE id = %s", (comment_id,))

@@ -7,7 +7,7 @@ The count moves only when a favorite row really appeared or disappeared, which i
 repeats idempotent and the count exact under concurrency.
 """
 
-from api.db import db
+from api.db import db, retry_on_conflict
 
 
 def add_favorite(user_id: int, slug: str) -> tuple[int | None, bool]:
@@ -23,6 +23,7 @@ def remove_favorite(user_id: int, slug: str) -> tuple[int | None, bool]:
     return _change_favorite(user_id, slug, -1, "DELETE FROM favorites WHERE user_id = %s AND article_id = %s")
 
 
+@retry_on_conflict
 def _change_favorite(user_id: int, slug: str, count_change: int, statement: str) -> tuple[int | None, bool]:
     with db.transaction():
         article = db.fetch_one("SELECT id FROM articles WHERE slug = %s FOR UPDATE", (slug,))

@@ -4,7 +4,7 @@ from flask import appcontext_popped, g, request, request_finished
 
 from api import metrics
 from api.receivers.request_facts import request_duration_seconds, route_template
-from api.signals import dependency_failed, session_revoked, user_logged_in, user_logged_out
+from api.signals import dependency_failed, session_revoked, user_logged_in, user_logged_out, write_conflicted
 
 # Any other method (werkzeug accepts any token) is counted as OTHER: a label value per
 # invented method would let a caller grow the number of series without bound.
@@ -44,6 +44,10 @@ def count_dependency_error(sender, dependency: str, **extra) -> None:
     metrics.dependency_errors.labels(dependency=dependency).inc()
 
 
+def count_write_conflict(sender, outcome: str, **extra) -> None:
+    metrics.write_conflicts.labels(outcome=outcome).inc()
+
+
 # Every request would pay for these (label lookups, histogram buckets, a pool status); nobody
 # can read them while GET /metrics is off, so they are connected only when METRICS_ENABLED.
 REQUEST_RECEIVERS = [
@@ -55,4 +59,5 @@ RECEIVERS = [
     (user_logged_out, count_logout),
     (session_revoked, count_revocations),
     (dependency_failed, count_dependency_error),
+    (write_conflicted, count_write_conflict),
 ]

@@ -4,6 +4,7 @@ from flask.views import MethodView
 
 from api.auth import current_user_id, login_required
 from api.data.account_events import count_account_events, fetch_account_events_page
+from api.security_headers import no_store
 from api.smorest import Blueprint
 from schemas.activity import ActivityResponseSchema
 from schemas.pagination import PaginationQuerySchema
@@ -14,6 +15,7 @@ blp = Blueprint("activity", __name__, url_prefix="/api",
 
 @blp.route("/user/activity")
 class Activity(MethodView):
+    @no_store
     @login_required
     @blp.arguments(PaginationQuerySchema, location="query")
     @blp.response(200, ActivityResponseSchema)

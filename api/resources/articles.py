@@ -16,6 +16,7 @@ from api.data.feed_pages import fetch_feed_page
 from api.errors import abort
 from api.cache.list_pages import cached_page_response, list_cache_enabled
 from api.signals import article_created, article_deleted, article_updated, current_sender
+from api.rate_limits import WRITES, rate_limited
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import (
     ArticleListQuerySchema,
@@ -74,6 +75,7 @@ class Articles(MethodView):
         return fetch_page()
 
     @login_required
+    @rate_limited(WRITES)
     @blp.arguments(NewArticleRequestSchema, description="The article to publish.")
     @blp.response(201, SingleArticleResponseSchema)
     @blp.doc(operationId="CreateArticle")
@@ -119,6 +121,7 @@ class Article(MethodView):
         return article_envelope(fetch_article_by_slug(slug, current_user_id()), slug)
 
     @login_required
+    @rate_limited(WRITES)
     @path_arguments(blp, ArticlePathSchema)
     @blp.arguments(UpdateArticleRequestSchema, description="The fields to change: at least one.")
     @blp.response(200, SingleArticleResponseSchema)
@@ -138,6 +141,7 @@ class Article(MethodView):
         return article_envelope(fetch_article_by_id(article["id"], current_user_id()), slug)
 
     @login_required
+    @rate_limited(WRITES)
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(204)
     @blp.alt_response(403, response="Forbidden")

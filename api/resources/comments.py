@@ -13,9 +13,11 @@ from api.data.comments import (
 from api.errors import abort
 from api.resources.articles import article_not_found
 from api.signals import comment_created, comment_deleted, current_sender
+from api.rate_limits import WRITES, rate_limited
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema
 from schemas.comments import (
+    CommentListQuerySchema,
     CommentPathSchema,
     MultipleCommentsResponseSchema,
     NewCommentRequestSchema,
@@ -29,20 +31,23 @@ blp = Blueprint("comments", __name__, url_prefix="/api", description="Comments o
 class Comments(MethodView):
     @login_optional
     @path_arguments(blp, ArticlePathSchema)
+    @blp.arguments(CommentListQuerySchema, location="query")
     @blp.response(200, MultipleCommentsResponseSchema)
     @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="GetArticleComments")
-    def get(self, slug):
+    def get(self, query, slug):
         """Get the comments of an article
 
-        Newest first.
+        Newest first, a page at a time (`limit`, default 100, at most 500; `offset`);
+        `commentsCount` is how many the article has in all.
         """
-        comments = fetch_article_comments(slug, current_user_id())
-        if comments is None:
+        page = fetch_article_comments(slug, current_user_id(), query["limit"], query["offset"])
+        if page is None:
             article_not_found(slug)
-        return {"comments": comments}
+        return page
 
     @login_required
+    @rate_limited(WRITES)
     @path_arguments(blp, ArticlePathSchema)
     @blp.arguments(NewCommentRequestSchema, description="The comment.")
     @blp.response(200, SingleCommentResponseSchema)
@@ -65,6 +70,7 @@ class Comments(MethodView):
 @blp.route("/articles/<slug:slug>/comments/<id>")
 class Comment(MethodView):
     @login_required
+    @rate_limited(WRITES)
     @path_arguments(blp, CommentPathSchema)
     @blp.response(204)
     @blp.alt_response(403, response="Forbidden")

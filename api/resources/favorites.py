@@ -7,6 +7,7 @@ from api.data.articles import fetch_article_by_id
 from api.data.favorites import add_favorite, remove_favorite
 from api.resources.articles import article_envelope, article_not_found
 from api.signals import article_favorited, article_unfavorited, current_sender
+from api.rate_limits import WRITES, rate_limited
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema, SingleArticleResponseSchema
 
@@ -27,6 +28,7 @@ def favorite_change(slug: str, change, signal) -> dict:
 @blp.route("/articles/<slug:slug>/favorite")
 class Favorite(MethodView):
     @login_required
+    @rate_limited(WRITES)
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
     @blp.alt_response(404, response="NotFound")
@@ -39,6 +41,7 @@ class Favorite(MethodView):
         return favorite_change(slug, add_favorite, article_favorited)
 
     @login_required
+    @rate_limited(WRITES)
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
     @blp.alt_response(404, response="NotFound")

@@ -6,6 +6,7 @@ from api.auth import current_user, current_user_id, login_optional, login_requir
 from api.data.profiles import fetch_profile, fetch_profile_with_id, follow, unfollow
 from api.errors import abort
 from api.signals import profile_followed, profile_unfollowed, current_sender
+from api.rate_limits import WRITES, rate_limited
 from api.smorest import Blueprint, path_arguments
 from schemas.profiles import ProfilePathSchema, ProfileResponseSchema
 
@@ -36,6 +37,7 @@ class Profile(MethodView):
 @blp.route("/profiles/<username>/follow")
 class Follow(MethodView):
     @login_required
+    @rate_limited(WRITES)
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
     @blp.alt_response(404, response="NotFound")
@@ -54,6 +56,7 @@ class Follow(MethodView):
         return {"profile": {**profile, "following": True}}
 
     @login_required
+    @rate_limited(WRITES)
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
     @blp.alt_response(404, response="NotFound")

@@ -7,6 +7,7 @@ from api import session_registry
 from api.auth import current_user, current_user_id, end_current_session, login_required
 from api.errors import abort
 from api.signals import current_sender, session_revoked
+from api.security_headers import no_store
 from api.smorest import Blueprint
 from schemas.pagination import PaginationQuerySchema
 from schemas.sessions import SessionsResponseSchema
@@ -17,6 +18,7 @@ blp = Blueprint("sessions", __name__, url_prefix="/api",
 
 @blp.route("/user/sessions")
 class Sessions(MethodView):
+    @no_store
     @login_required
     @blp.arguments(PaginationQuerySchema, location="query")
     @blp.response(200, SessionsResponseSchema)

@@ -26,7 +26,8 @@ from api.data.users import (
 )
 from api.errors import abort
 from api.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
-from api.rate_limits import LOGIN_FAILURES, REGISTRATIONS, rate_limited
+from api.login_limits import limit_failed_logins
+from api.rate_limits import REGISTRATIONS, rate_limited
 from api.signals import (
     current_sender,
     password_changed,
@@ -36,6 +37,7 @@ from api.signals import (
     user_registered,
     user_updated,
 )
+from api.security_headers import no_store
 from api.smorest import Blueprint
 from schemas.users import (
     LoginUserRequestSchema,
@@ -55,6 +57,7 @@ def user_envelope(user: dict) -> dict:
 
 @blp.route("/users")
 class Users(MethodView):
+    @no_store
     @rate_limited(REGISTRATIONS)
     @blp.arguments(NewUserRequestSchema, description="The new account.")
     @blp.response(201, UserResponseSchema, headers={"Set-Cookie": "Set-Cookie"})
@@ -85,7 +88,8 @@ class Users(MethodView):
 
 @blp.route("/users/login")
 class Login(MethodView):
-    @rate_limited(LOGIN_FAILURES)
+    @no_store
+    @limit_failed_logins
     @blp.arguments(LoginUserRequestSchema, description="The credentials.")
     @blp.response(200, UserResponseSchema, headers={"Set-Cookie": "Set-Cookie"})
     @blp.alt_response(401, response="Unauthorized")
@@ -143,6 +147,7 @@ class Logout(MethodView):
 
 @blp.route("/user")
 class CurrentUser(MethodView):
+    @no_store
     @login_required
     @blp.response(200, UserResponseSchema)
     # Listed by the RealWorld description for every operation; this one takes no input to refuse.
@@ -155,6 +160,7 @@ class CurrentUser(MethodView):
         """
         return user_envelope(current_user())
 
+    @no_store
     @login_required
     @blp.arguments(UpdateUserRequestSchema, description="The fields to change: at least one.")
     @blp.response(200, UserResponseSchema)

@@ -44,11 +44,14 @@ def page_sql(tagged: bool) -> str:
 ARTICLE_SQL = (f"SELECT article.body, {ARTICLE_COLUMNS} FROM articles article"
                f" JOIN users author ON author.id = article.author_id{TAG_JOINS}"
                " WHERE article.slug = %(slug)s ORDER BY tag.name")
+# The service's default page (the newest 100) and the article's total.
 COMMENTS_SQL = ("SELECT comment.id, comment.body, comment.created_at, comment.updated_at, author.username,"
-                " author.bio, author.image FROM articles article"
+                " author.bio, author.image,"
+                " (SELECT COUNT(*) FROM comments counted WHERE counted.article_id = article.id) AS comments_count"
+                " FROM articles article"
                 " LEFT JOIN comments comment ON comment.article_id = article.id"
                 " LEFT JOIN users author ON author.id = comment.author_id"
-                " WHERE article.slug = %(slug)s ORDER BY comment.id DESC")
+                " WHERE article.slug = %(slug)s ORDER BY comment.id DESC LIMIT 100")
 PROFILE_SQL = "SELECT username, bio, image FROM users WHERE username = %(username)s"
 TAGS_SQL = ("SELECT tag.name FROM article_tags link JOIN tags tag ON tag.id = link.tag_id"
             " GROUP BY link.tag_id, tag.name ORDER BY COUNT(*) DESC, tag.name")
@@ -109,7 +112,7 @@ def create_app(config: dict | None = None) -> Flask:
         return json_response({"comments": [
             {"id": row["id"], "createdAt": timestamp(row["created_at"]), "updatedAt": timestamp(row["updated_at"]),
              "body": row["body"], "author": profile(row["username"], row["bio"], row["image"])}
-            for row in rows if row["id"] is not None]})
+            for row in rows if row["id"] is not None], "commentsCount": rows[0]["comments_count"]})
 
     @app.get("/api/profiles/<username>")
     def get_profile(username):
