@@ -21,6 +21,7 @@ from api.client import client_ip, client_user_agent
 from api.data.users import credentials_unchanged, fetch_user_by_id
 from api.db import db
 from api.errors import abort, abort_for_dependency
+from api.login_limits import login_attempt
 from api.passwords import verify_password
 from api.signals import current_sender, session_revoked
 
@@ -207,8 +208,11 @@ def require_proof_of_identity(user: dict, current_password: str | None) -> None:
     within REAUTH_WINDOW_SECONDS. Else 403: a token alone (stolen from a log, a shared machine)
     must not be enough to take the account over and lock its owner out."""
     if current_password is not None:
-        if not verify_password(user["password_hash"], current_password):
-            abort(403, WRONG_CURRENT_PASSWORD, field="currentPassword")
+        # A password check like a login's, and as limited: a stolen token is no free oracle.
+        with login_attempt(user["email"]) as attempt:
+            if not verify_password(user["password_hash"], current_password):
+                attempt.fail()
+                abort(403, WRONG_CURRENT_PASSWORD, field="currentPassword")
         return
     logged_in_at = session.get("created_at", 0)
     if time.time() - logged_in_at >= current_app.config["REAUTH_WINDOW_SECONDS"]:

@@ -90,3 +90,15 @@ def test_current_password_alone_is_no_change(client):
     user = register(client)
     response = put_user(client, user["token"], currentPassword=DEFAULT_PASSWORD)
     assert response.status_code == 422
+
+
+def test_a_wrong_current_password_counts_against_the_failed_login_limit(make_app):
+    prefix = unique("conduit-test-reauth-") + ":"
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="2 per 15 minutes",
+                   REDIS_KEY_PREFIX=prefix, SESSION_KEY_PREFIX=prefix + "session:")
+    client = app.test_client(use_cookies=False)
+    user = register(client)
+    statuses = [put_user(client, user["token"], password="a-brand-new-password", currentPassword=f"guess-{n}")
+                .status_code for n in range(3)]
+    assert statuses == [403, 403, 429]
+    assert login(client, user["email"], DEFAULT_PASSWORD).status_code == 429  # the account's budget is spent
