@@ -33,7 +33,7 @@ from api.db_routing import (
     Replica, ReplicaSet, init_replica_routing, note_write, reads_on_primary, replica_failed, replica_for_read,
 )
 from api.errors import DEPENDENCY_ERRORS, is_write_conflict
-from api.signals import write_conflicted
+from api.signals import announce, write_conflicted
 from settings.pool import build_pool
 
 Args = Sequence[Any] | dict[str, Any] | None
@@ -299,7 +299,7 @@ def retry_on_conflict(write: Callable[..., Result]) -> Callable[..., Result]:
             except pymysql.err.OperationalError as error:
                 if not is_write_conflict(error):
                     raise
-                write_conflicted.send(current_app._get_current_object(), outcome="retried", error=error)
+                announce(write_conflicted, outcome="retried", error=error)
             time.sleep(random.uniform(*WRITE_CONFLICT_PAUSE_SECONDS) * attempt)
         return write(*args, **kwargs)  # the last attempt: a conflict now is the answer
 

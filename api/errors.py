@@ -14,7 +14,7 @@ from dbutils.pooled_db import PooledDBError
 from flask import current_app
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from api.signals import dependency_failed, write_conflicted
+from api.signals import announce, dependency_failed, write_conflicted
 
 # Errors that mean "a dependency is unavailable", never "our code is broken".
 DEPENDENCY_ERRORS = (
@@ -49,7 +49,7 @@ def abort(status: int, message: str, *, field: str | None = None, headers: dict 
 
 def abort_for_dependency(name: str) -> NoReturn:
     """503 with Retry-After: `name` (mysql, redis) cannot be reached right now."""
-    dependency_failed.send(current_app._get_current_object(), dependency=name, error=None)
+    announce(dependency_failed, dependency=name, error=None)
     abort(
         503,
         f"The service is temporarily unavailable ({name} cannot be reached). Retry later.",
@@ -131,7 +131,7 @@ def dependency_error_response(error: Exception):
         return write_conflict_response(error)
     name = "redis" if isinstance(error, redis.exceptions.RedisError) else "mysql"
     current_app.logger.warning("dependency unavailable: %s: %s", name, error)
-    dependency_failed.send(current_app._get_current_object(), dependency=name, error=error)
+    announce(dependency_failed, dependency=name, error=error)
     body = error_body({}, [f"The service is temporarily unavailable ({name} cannot be reached). Retry later."])
     return body, 503, {"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}
 
@@ -139,7 +139,7 @@ def dependency_error_response(error: Exception):
 def write_conflict_response(error: Exception):
     """A write that still conflicted after its retries (api.db.retry_on_conflict): 503, retry it."""
     current_app.logger.warning("write conflict: %s", error)
-    write_conflicted.send(current_app._get_current_object(), outcome="failed", error=error)
+    announce(write_conflicted, outcome="failed", error=error)
     body = error_body({}, ["The write conflicted with concurrent writes and was not applied. Retry it."])
     return body, 503, {"Retry-After": "1"}
 

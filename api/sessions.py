@@ -23,7 +23,7 @@ app-wide lifetime. Our interface extends it in four ways:
 
 In a Redis Cluster a session (`SESSION_KEY_PREFIX + token`, as the contract names it) and its
 user's index live in different hash slots; nothing here needs them changed atomically (see
-`_upsert_session` and api/session_registry.py).
+`_upsert_session` and api/data/sessions.py).
 """
 
 import hashlib

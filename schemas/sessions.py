@@ -6,7 +6,7 @@ from schemas.base import BaseSchema, Timestamp
 
 
 class SessionSchema(BaseSchema):
-    # Dumped from session_registry.list_sessions() items: session data plus `public_id`.
+    # Dumped from api.data.sessions.list_sessions() items: session data plus `public_id`.
     id = fields.String(
         required=True, attribute="public_id",
         metadata={"description": "Public id of the session, for DELETE /api/user/sessions/{id}. Not a token.",

@@ -7,7 +7,7 @@ import pytest
 from prometheus_client import REGISTRY
 from werkzeug.exceptions import Unauthorized
 
-from api.auth import credentials_still_valid, session_discarded_on_failure, start_session
+from api.services.sessions import credentials_still_valid, session_discarded_on_failure, start_session
 from api.data.users import disable_user, fetch_user_by_email
 from api.errors import abort
 from api.sessions import user_sessions_key

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from api import session_registry
+from api.data import sessions as stored_sessions
 from api.signals import session_revoked, user_logged_in
 from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
 from tests.probes import recorded
@@ -66,7 +66,7 @@ def test_a_session_revoked_while_its_login_finishes_stays_revoked(app, redis_cli
     user = register(app.test_client(use_cookies=False))
 
     def revoke_everything(sender, user, **_):
-        session_registry.revoke_sessions_except(user["id"], None)
+        stored_sessions.revoke_sessions_except(user["id"], None)
 
     with user_logged_in.connected_to(revoke_everything, app):
         response = login(app.test_client(use_cookies=False), user["email"])

@@ -6,7 +6,7 @@ import pytest
 
 from api.data import users as users_data
 from api.db import db
-from api.resources import users as users_resource
+from api.services import accounts as accounts_service
 from settings.pool import DatabaseAddress
 from tests.factories import register, unique
 from tests.faults import InjectedFault, fail_after
@@ -110,7 +110,7 @@ def test_failed_requests_give_their_connection_back_to_the_pool(make_app, monkey
     app = make_app(DB_POOL_MAX_CONNECTIONS=2, DB_POOL_BLOCKING=False)
     client = app.test_client()
     taken = register(client)
-    fail_after(monkeypatch, users_resource, "insert_user")  # the name as the view looks it up
+    fail_after(monkeypatch, accounts_service, "insert_user")  # the name as the service looks it up
 
     for _ in range(3):
         duplicate = client.post("/api/users", json={"user": {"username": taken["username"],
@@ -135,7 +135,7 @@ def test_a_registration_whose_commit_fails_leaves_no_session_and_no_cookie(make_
     app = make_app(SESSION_KEY_PREFIX=prefix + "session:", REDIS_KEY_PREFIX=prefix)
     redis_client = app.extensions["redis"]
     lost = pymysql.err.OperationalError(2013, "Lost connection to server during query")
-    fail_after(monkeypatch, users_resource, "start_session", error=lost)
+    fail_after(monkeypatch, accounts_service, "start_session", error=lost)
     email, username = new_user("ghost")
 
     response = app.test_client().post("/api/users", json={"user": {"username": username, "email": email,

@@ -5,8 +5,9 @@ from datetime import datetime, timezone
 import click
 from flask.cli import AppGroup
 
-from api import session_registry
-from api.cli.accounts import announce_revoked, existing_user, revoke_all_sessions
+from api.cli.accounts import existing_user
+from api.data import sessions as stored_sessions
+from api.services.sessions import revoke_sessions_by_admin
 
 sessions_cli = AppGroup("sessions", help="List and revoke users' sessions; trim expired index entries.")
 
@@ -16,7 +17,7 @@ sessions_cli = AppGroup("sessions", help="List and revoke users' sessions; trim 
 def list_sessions(username: str) -> None:
     """List a user's live sessions, newest first (ID is the public id, never the token)."""
     user = existing_user(username)
-    sessions = session_registry.list_sessions(user["id"])
+    sessions = stored_sessions.list_sessions(user["id"])
     if not sessions:
         click.echo(f"{username} has no live sessions")
         return
@@ -38,20 +39,17 @@ def revoke_sessions(username: str, session_id: str | None, revoke_all: bool) -> 
         raise click.UsageError("give either a session ID (see `sessions list`) or --all, not both")
     user = existing_user(username)
     if revoke_all:
-        click.echo(f"{revoke_all_sessions(user)} session(s) of {username} revoked")
+        click.echo(f"{revoke_sessions_by_admin(user)} session(s) of {username} revoked")
         return
-    matching = [s for s in session_registry.list_sessions(user["id"]) if s["public_id"] == session_id]
-    if not matching:
+    if not revoke_sessions_by_admin(user, session_id):
         raise click.ClickException(f"{username} has no live session {session_id!r}")
-    session_registry.revoke_session(user["id"], matching[0]["sid"])
-    announce_revoked(user, [session_id])
     click.echo(f"session {session_id} of {username} revoked")
 
 
 @sessions_cli.command("purge-expired")
 def purge_expired() -> None:
     """Trim expired session ids from every user's session index (only keys under REDIS_KEY_PREFIX)."""
-    indexes, removed = session_registry.purge_expired_session_ids()
+    indexes, removed = stored_sessions.purge_expired_session_ids()
     click.echo(f"removed {removed} expired session id(s) from {indexes} index(es)")
 
 

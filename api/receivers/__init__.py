@@ -1,8 +1,13 @@
 """Signal receivers: each module does one job and lists its `RECEIVERS` as (signal, function).
 
-Every receiver is connected through `safe_receiver`, the one guard that keeps follow-up work
-from breaking the request (or command) that sent the signal: a receiver that raises is
-logged with its traceback and counted, and the sender carries on.
+Receivers observe (logs, metrics, caches' follow-up): each is connected through `safe_receiver`,
+the one guard that keeps follow-up work from breaking the request (or command) that sent the
+signal: a receiver that raises is logged with its traceback and counted, and the sender carries on.
+
+A module whose work is part of what its sender promises says `REQUIRED = True` (the activity
+log: the contract has its rows recorded by receivers). Its receivers are connected unguarded:
+an error propagates into the sender, inside the sender's transaction where there is one, so the
+change and its record are kept or undone together.
 """
 
 import functools
@@ -46,7 +51,10 @@ def connect_receiver(app: Flask, signal: NamedSignal, receiver):
 def connect_receivers(app: Flask) -> None:
     for module in RECEIVER_MODULES:
         for signal, receiver in module.RECEIVERS:
-            connect_receiver(app, signal, receiver)
+            if getattr(module, "REQUIRED", False):
+                signal.connect(receiver, sender=app, weak=False)
+            else:
+                connect_receiver(app, signal, receiver)
     if app.config["METRICS_ENABLED"]:
         for signal, receiver in metrics.REQUEST_RECEIVERS:
             connect_receiver(app, signal, receiver)

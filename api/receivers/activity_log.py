@@ -1,7 +1,8 @@
 """The activity log: one account_events row per security event, written from our signals.
 
-Handlers only announce what happened; this receiver decides what is worth recording, and
-takes the IP and user agent from the request that caused it.
+The services announce what happened; this receiver decides what is worth recording, and takes
+the IP and user agent from the request that caused it. Recording is part of the change it
+records (REQUIRED): its errors reach the sender, and roll back the sender's transaction.
 """
 
 from flask import Flask
@@ -39,4 +40,5 @@ def _event_recorder(event_type: str):
     return record
 
 
+REQUIRED = True
 RECEIVERS = [(signal, _event_recorder(event_type)) for signal, event_type in EVENT_TYPE_BY_SIGNAL.items()]

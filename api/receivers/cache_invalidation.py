@@ -12,7 +12,6 @@ from api.signals import (
     article_updated,
     profile_followed,
     profile_unfollowed,
-    user_updated,
 )
 
 
@@ -36,7 +35,7 @@ def on_article_deleted(sender: Flask, **extra) -> None:
 
 RECEIVERS = [(signal, on_content_changed) for signal in (
     article_created, article_updated, article_deleted, article_favorited, article_unfavorited,
-    profile_followed, profile_unfollowed, user_updated,
+    profile_followed, profile_unfollowed,
 )] + [
     (article_created, on_article_created),
     (article_updated, on_article_updated),

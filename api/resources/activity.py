@@ -2,8 +2,8 @@
 
 from flask.views import MethodView
 
-from api.auth import current_user_id, login_required
-from api.data.account_events import count_account_events, fetch_account_events_page
+from api.auth import login_required
+from api.services import accounts
 from api.security_headers import no_store
 from api.smorest import Blueprint
 from schemas.activity import ActivityResponseSchema
@@ -27,8 +27,4 @@ class Activity(MethodView):
         with a wrong password), logout, password_changed, session_revoked; each with the time,
         IP and user agent of the request that caused it.
         """
-        user_id = current_user_id()
-        return {
-            "events": fetch_account_events_page(user_id, page["limit"], page["offset"]),
-            "eventsCount": count_account_events(user_id),
-        }
+        return accounts.my_activity(page["limit"], page["offset"])

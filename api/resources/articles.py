@@ -15,7 +15,7 @@ from api.data.articles import (
 from api.data.feed_pages import fetch_feed_page
 from api.errors import abort
 from api.cache.list_pages import cached_page_response, list_cache_enabled
-from api.signals import article_created, article_deleted, article_updated, current_sender
+from api.signals import announce, article_created, article_deleted, article_updated
 from api.rate_limits import WRITES, rate_limited
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import (
@@ -88,7 +88,7 @@ class Articles(MethodView):
         user = current_user()
         fields = payload["article"]
         article_id = insert_article(user["id"], fields)
-        article_created.send(current_sender(), article_id=article_id, tags=fields["tags"])
+        announce(article_created, article_id=article_id, tags=fields["tags"])
         return {"article": fetch_article_by_id(article_id, user["id"])}
 
 
@@ -137,7 +137,7 @@ class Article(MethodView):
         article = owned_article_or_error(slug)
         changes = payload["article"]
         update_article(article, changes)
-        article_updated.send(current_sender(), article_id=article["id"], tags_changed="tags" in changes)
+        announce(article_updated, article_id=article["id"], tags_changed="tags" in changes)
         return article_envelope(fetch_article_by_id(article["id"], current_user_id()), slug)
 
     @login_required
@@ -154,4 +154,4 @@ class Article(MethodView):
         """
         article = owned_article_or_error(slug)
         delete_article(article["id"])
-        article_deleted.send(current_sender(), article_id=article["id"])
+        announce(article_deleted, article_id=article["id"])

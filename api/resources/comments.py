@@ -12,7 +12,7 @@ from api.data.comments import (
 )
 from api.errors import abort
 from api.resources.articles import article_not_found
-from api.signals import comment_created, comment_deleted, current_sender
+from api.signals import announce, comment_created, comment_deleted
 from api.rate_limits import WRITES, rate_limited
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema
@@ -63,7 +63,7 @@ class Comments(MethodView):
         if comment_id is None:
             article_not_found(slug)
         comment = fetch_comment(comment_id, user["id"])
-        comment_created.send(current_sender(), comment_id=comment_id, article_id=comment["article_id"])
+        announce(comment_created, comment_id=comment_id, article_id=comment["article_id"])
         return {"comment": comment}
 
 
@@ -89,4 +89,4 @@ class Comment(MethodView):
         if found["author_id"] != current_user_id():
             abort(403, "Only the author of a comment may delete it.")
         delete_comment(id)
-        comment_deleted.send(current_sender(), comment_id=id, article_id=found["article_id"])
+        announce(comment_deleted, comment_id=id, article_id=found["article_id"])

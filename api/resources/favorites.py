@@ -6,7 +6,7 @@ from api.auth import current_user, login_required
 from api.data.articles import fetch_article_by_id
 from api.data.favorites import add_favorite, remove_favorite
 from api.resources.articles import article_envelope, article_not_found
-from api.signals import article_favorited, article_unfavorited, current_sender
+from api.signals import announce, article_favorited, article_unfavorited
 from api.rate_limits import WRITES, rate_limited
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema, SingleArticleResponseSchema
@@ -21,7 +21,7 @@ def favorite_change(slug: str, change, signal) -> dict:
     if article_id is None:
         article_not_found(slug)
     if changed:
-        signal.send(current_sender(), article_id=article_id, user=user)
+        announce(signal, article_id=article_id, user=user)
     return article_envelope(fetch_article_by_id(article_id, user["id"]), slug)
 
 

@@ -5,7 +5,7 @@ from flask.views import MethodView
 from api.auth import current_user, current_user_id, login_optional, login_required
 from api.data.profiles import fetch_profile, fetch_profile_with_id, follow, unfollow
 from api.errors import abort
-from api.signals import profile_followed, profile_unfollowed, current_sender
+from api.signals import announce, profile_followed, profile_unfollowed
 from api.rate_limits import WRITES, rate_limited
 from api.smorest import Blueprint, path_arguments
 from schemas.profiles import ProfilePathSchema, ProfileResponseSchema
@@ -52,7 +52,7 @@ class Follow(MethodView):
         if profile["id"] == user["id"]:
             abort(422, "You cannot follow yourself.", field="username")
         if follow(user["id"], profile["id"]):
-            profile_followed.send(current_sender(), follower=user, followee=profile)
+            announce(profile_followed, follower=user, followee=profile)
         return {"profile": {**profile, "following": True}}
 
     @login_required
@@ -69,5 +69,5 @@ class Follow(MethodView):
         user = current_user()
         profile = found(fetch_profile_with_id(username), username)
         if unfollow(user["id"], profile["id"]):
-            profile_unfollowed.send(current_sender(), follower=user, followee=profile)
+            announce(profile_unfollowed, follower=user, followee=profile)
         return {"profile": {**profile, "following": False}}

@@ -1,13 +1,10 @@
 """The caller's login sessions: list them, end one, end all the others."""
 
-from flask import session
 from flask.views import MethodView
 
-from api import session_registry
-from api.auth import current_user, current_user_id, end_current_session, login_required
-from api.errors import abort
-from api.signals import current_sender, session_revoked
+from api.auth import login_required
 from api.security_headers import no_store
+from api.services import sessions
 from api.smorest import Blueprint
 from schemas.pagination import PaginationQuerySchema
 from schemas.sessions import SessionsResponseSchema
@@ -32,11 +29,7 @@ class Sessions(MethodView):
         whichever comes first. An account holds at most SESSION_MAX_PER_USER sessions: a login
         beyond it ends the least recently used one.
         """
-        sessions = session_registry.list_sessions(current_user_id())
-        for item in sessions:
-            item["current"] = item["sid"] == session.sid
-        offset = page["offset"]
-        return {"sessions": sessions[offset:offset + page["limit"]], "sessionsCount": len(sessions)}
+        return sessions.list_my_sessions(page["limit"], page["offset"])
 
     @login_required
     @blp.response(204)
@@ -47,10 +40,7 @@ class Sessions(MethodView):
         Logs the caller out everywhere but here: the other sessions' tokens and cookies are
         refused from their next request on.
         """
-        user = current_user()
-        ended = session_registry.revoke_sessions_except(user["id"], keep_sid=session.sid)
-        if ended:
-            session_revoked.send(current_sender(), user=user, session_ids=ended, reason="user")
+        sessions.end_my_other_sessions()
 
 
 @blp.route("/user/sessions/<session_id>", parameters=[
@@ -67,12 +57,4 @@ class SessionById(MethodView):
         Ends one of the caller's own sessions (its token dies at once); the current one too,
         which is then a logout. Any other id, including another user's session, is a 404.
         """
-        user = current_user()
-        sid = session_registry.find_session_id(user["id"], session_id)
-        if sid is None:
-            abort(404, "The caller has no live session with this id.")
-        if sid == session.sid:
-            end_current_session()
-        else:
-            session_registry.revoke_session(user["id"], sid)
-        session_revoked.send(current_sender(), user=user, session_ids=[session_id], reason="user")
+        sessions.end_my_session(session_id)

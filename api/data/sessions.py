@@ -1,4 +1,5 @@
-"""A user's live sessions, found through the per-user index kept by api/sessions.py.
+"""Sessions in Redis: a user's live sessions, found through the per-user index that
+api/sessions.py keeps, and ending them.
 
 The index is a sorted set of session ids scored by expiry time: expired ids are trimmed by
 score before every read, and ids whose session key is gone (revoked elsewhere) are dropped
