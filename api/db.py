@@ -11,9 +11,8 @@ Inside `transaction()` statements share one connection and commit or roll back a
 With read replicas configured, reads may go to a replica's pool instead (api/db_routing.py
 decides which); a context then holds at most one connection per pool it used.
 
-Functions here that touch `g` more than once take the object behind the proxy first
-(`g._get_current_object()`): on Python 3.11 every attribute read through a werkzeug proxy
-first fails on the proxy itself, building an AttributeError message, then forwards (~0.6 us).
+What a context holds (its connections, transaction depth, routing and statement counts) is one
+DatabaseContext on `g` (api/db_context.py).
 """
 
 import os
@@ -32,6 +31,7 @@ from flask import Flask, current_app, g
 from api.db_routing import (
     Replica, ReplicaSet, init_replica_routing, note_write, reads_on_primary, replica_failed, replica_for_read,
 )
+from api.db_context import DatabaseContext, database_context
 from api.errors import DEPENDENCY_ERRORS, is_write_conflict
 from api.signals import announce, write_conflicted
 from settings.pool import build_pool
@@ -127,28 +127,36 @@ class SQLHelper:
     def pool_status(self) -> dict:
         return current_app.extensions["sql_pool"].status()
 
+    @staticmethod
+    def context() -> DatabaseContext:
+        """What the current application context holds of the database (and the statements it ran)."""
+        return database_context()
+
     # --- the connections of the current application context: the primary's, and a replica's
 
     def _connection(self, replica: Replica | None = None):
-        context = g._get_current_object()
-        name = "_db_connection" if replica is None else "_db_replica_connection"
-        connection = context.get(name)
-        if connection is None:
-            pool = self.pool if replica is None else replica.pool.get()
-            connection = pool.connection()
-            setattr(context, name, connection)
-        return connection
+        context = database_context()
+        if replica is None:
+            if context.connection is None:
+                context.connection = self.pool.connection()
+            return context.connection
+        if context.replica_connection is None:
+            context.replica_connection = replica.pool.get().connection()
+        return context.replica_connection
 
     @staticmethod
     def _release_connection(_exception=None) -> None:
-        context = g._get_current_object()
-        context.pop("_db_transaction_depth", None)
-        for name in ("_db_connection", "_db_replica_connection"):
-            _return_to_pool(context.pop(name, None))
+        # The figures stay readable after the request (tests, probes); the connections go home.
+        context = g.get("database")
+        if context is not None:
+            _return_to_pool(context.connection)
+            _return_to_pool(context.replica_connection)
+            context.connection = context.replica_connection = None
+            context.transaction_depth = 0
 
     @staticmethod
     def _in_transaction() -> bool:
-        return g.get("_db_transaction_depth", 0) > 0
+        return database_context().in_transaction
 
     @contextmanager
     def _cursor(self, replica: Replica | None = None) -> Iterator[Any]:
@@ -176,11 +184,7 @@ class SQLHelper:
 
     @staticmethod
     def _count_statement(pool_name: str = "primary") -> None:
-        """Count a statement in `g.query_count`, and per pool in `g.queries_by_pool`."""
-        context = g._get_current_object()
-        context.query_count = context.get("query_count", 0) + 1
-        by_pool = context.setdefault("queries_by_pool", {})
-        by_pool[pool_name] = by_pool.get(pool_name, 0) + 1
+        database_context().count_statement(pool_name)
 
     def _read(self, sql: str, args: Args, fetch):
         """Run a query on a replica where routing allows (the next one if it fails), else on the primary."""
@@ -189,7 +193,9 @@ class SQLHelper:
             try:
                 return self._run(sql, args, fetch, replica)
             except DEPENDENCY_ERRORS as error:
-                _return_to_pool(g.pop("_db_replica_connection", None))
+                context = database_context()
+                _return_to_pool(context.replica_connection)
+                context.replica_connection = None
                 replica_failed(replica, error)
                 replica = replica_for_read()
         return self._run(sql, args, fetch)
@@ -234,9 +240,9 @@ class SQLHelper:
         from a fresh snapshot: for refilling a cache that every caller shares, which must not be
         filled from a lagging replica, nor from a snapshot this context opened before it read
         the cache's version (reads do not commit, so the snapshot would otherwise live on)."""
-        connection = g.get("_db_connection")
-        if connection is not None and not self._in_transaction():
-            connection.rollback()  # outside transaction() every write is committed: this only ends the snapshot
+        context = database_context()
+        if context.connection is not None and not context.in_transaction:
+            context.connection.rollback()  # outside transaction() every write is committed: this only ends the snapshot
         with reads_on_primary():
             yield
 
@@ -256,20 +262,21 @@ class SQLHelper:
 
         Nested blocks join the outer transaction.
         """
-        depth = g.get("_db_transaction_depth", 0)
+        context = database_context()
+        depth = context.transaction_depth
         note_write()
         connection = self._connection()
         if depth == 0:
             connection.begin()
-        g._db_transaction_depth = depth + 1
+        context.transaction_depth = depth + 1
         try:
             yield self
         except BaseException:
-            g._db_transaction_depth = depth
+            context.transaction_depth = depth
             if depth == 0:
                 _rollback_quietly(connection)
             raise
-        g._db_transaction_depth = depth
+        context.transaction_depth = depth
         if depth == 0:
             try:
                 connection.commit()

@@ -28,6 +28,7 @@ from typing import Iterator
 from flask import Flask, current_app, g, has_request_context, session
 from redis.exceptions import RedisError
 
+from api.db_context import DatabaseContext, database_context
 from api.redis_store import redis_client, redis_key
 
 logger = logging.getLogger("conduit.db_routing")
@@ -79,20 +80,23 @@ def init_replica_routing(app: Flask, replicas: ReplicaSet) -> None:
 def replica_for_read() -> Replica | None:
     """The replica the current context reads from; None: read on the primary."""
     replicas = current_app.extensions["sql_replicas"]
-    if not replicas or g.get("_db_wrote") or g.get("_db_primary_reads") or _caller_wrote_lately():
+    if not replicas:
         return None
-    replica = g.get("_db_replica")
-    if replica is None or not replica.answering():
+    context = database_context()
+    if context.wrote or context.primary_reads or _caller_wrote_lately(context):
+        return None
+    if context.replica is None or not context.replica.answering():
         # A replica that failed in this context is not tried again in it, even with no retry interval.
-        replica = g._db_replica = replicas.next_answering(skip=g.get("_db_failed_replicas", ()))
-    return replica
+        context.replica = replicas.next_answering(skip=context.failed_replicas)
+    return context.replica
 
 
 def replica_failed(replica: Replica, error: Exception) -> None:
     """Skip `replica` for the retry interval; the caller drops this context's connection to it."""
     replica.failed()
-    g.pop("_db_replica", None)
-    g.setdefault("_db_failed_replicas", set()).add(replica)
+    context = database_context()
+    context.replica = None
+    context.failed_replicas.add(replica)
     seconds = current_app.config["REPLICA_RETRY_SECONDS"]
     logger.warning("replica %s failed, skipped for %ss: %r", replica.name, seconds, error)
 
@@ -100,24 +104,24 @@ def replica_failed(replica: Replica, error: Exception) -> None:
 @contextmanager
 def reads_on_primary() -> Iterator[None]:
     """Send the block's reads to the primary (blocks nest)."""
-    depth = g.get("_db_primary_reads", 0)
-    g._db_primary_reads = depth + 1
+    context = database_context()
+    context.primary_reads += 1
     try:
         yield
     finally:
-        g._db_primary_reads = depth
+        context.primary_reads -= 1
 
 
 def note_write() -> None:
     """The current context wrote (or opened a transaction): its reads stay on the primary."""
-    g._db_wrote = True
+    database_context().wrote = True
 
 
-def _caller_wrote_lately() -> bool:
-    if "_db_caller_wrote_lately" not in g:
+def _caller_wrote_lately(context: DatabaseContext) -> bool:
+    if context.caller_wrote_lately is None:
         user_id = _caller_user_id()
-        g._db_caller_wrote_lately = user_id is not None and _has_write_mark(user_id)
-    return g._db_caller_wrote_lately
+        context.caller_wrote_lately = user_id is not None and _has_write_mark(user_id)
+    return context.caller_wrote_lately
 
 
 def _caller_user_id() -> int | None:
@@ -139,7 +143,8 @@ def _has_write_mark(user_id: int) -> bool:
 
 
 def _mark_caller_after_writes(_exception=None) -> None:
-    if not g.get("_db_wrote"):
+    context = g.get("database")
+    if context is None or not context.wrote:
         return
     user_id = session.get("user_id")
     if user_id is None:

@@ -2,18 +2,18 @@
 
 from contextlib import contextmanager
 
-from flask import g
+from api.db import db
 
 
 def count_queries(client, method: str, url: str, **kwargs):
-    """Make one request; returns (response, SQL statements it ran), read from its `g.query_count`."""
-    return _request_and_read_g(client, method, url, lambda: g.get("query_count", 0), **kwargs)
+    """Make one request; returns (response, SQL statements it ran), read from its database context."""
+    return _request_and_read_g(client, method, url, lambda: db.context().query_count, **kwargs)
 
 
 def count_queries_by_pool(client, method: str, url: str, **kwargs):
     """Make one request; returns (response, {pool name: SQL statements it ran there}), e.g.
-    {"primary": 2, "replica1": 1}, read from its `g.queries_by_pool`."""
-    return _request_and_read_g(client, method, url, lambda: dict(g.get("queries_by_pool", {})), **kwargs)
+    {"primary": 2, "replica1": 1}, read from its database context."""
+    return _request_and_read_g(client, method, url, lambda: dict(db.context().queries_by_pool), **kwargs)
 
 
 def _request_and_read_g(client, method: str, url: str, read, **kwargs):

@@ -2,8 +2,9 @@
 
 from contextlib import contextmanager
 
-from flask import g, request_finished
+from flask import request_finished
 
+from api.db import db
 from tests.factories import auth_header, login, register
 
 
@@ -26,7 +27,7 @@ def counted_queries(app):
     counts = []
 
     def record(sender, response, **extra):
-        counts.append(g.get("query_count", 0))
+        counts.append(db.context().query_count)
 
     request_finished.connect(record, app)
     try:

@@ -4,7 +4,6 @@ import math
 import re
 
 import pytest
-from flask import g
 
 from api import seeding
 from api.db import db
@@ -51,10 +50,10 @@ def test_seed_writes_consistent_demo_data_in_batches(runner, app, client, monkey
 def test_seeding_statements_grow_with_batches_not_rows(app, monkeypatch, articles):
     monkeypatch.setattr(seeding, "BATCH_SIZE", 10)
     with app.app_context():
-        g.query_count = 0
+        db.context().query_count = 0
         seeding.seed_demo_data(3, articles)
         # users, their lookup, follows, tags and their lookup; then at most five per batch
-        assert g.query_count <= 5 + 5 * math.ceil(articles / 10)
+        assert db.context().query_count <= 5 + 5 * math.ceil(articles / 10)
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 A throwaway MariaDB primary (binary log on) and a replica that follows it run on ports of their
 own; the machine's shared MariaDB is not involved. Which pool ran each statement is read from
-the request's `g.queries_by_pool`, and `@@server_id` says which server really answered.
+the request's database context (`db.context().queries_by_pool`), and `@@server_id` says which server really answered.
 """
 
 import time
@@ -94,7 +94,7 @@ def test_reads_go_to_the_replica_writes_and_transactions_to_the_primary(servers,
     with app.app_context():
         db.execute("DO 1")
         assert server_id() == 1  # after a write, the context's reads stay on the primary
-        assert g.queries_by_pool == {"primary": 2}
+        assert db.context().queries_by_pool == {"primary": 2}
 
 
 def test_reads_take_turns_among_replicas(make_replica_app):

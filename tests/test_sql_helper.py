@@ -2,7 +2,6 @@
 
 import pymysql
 import pytest
-from flask import g
 
 from api.db import db
 
@@ -29,7 +28,7 @@ def test_fetch_and_execute_round_trip(app, scratch_table):
         assert db.fetch_one("SELECT note FROM sqlhelper_scratch WHERE id = %s", (2,)) is None
         db.execute_many("INSERT INTO sqlhelper_scratch (id, note) VALUES (%s, %s)", [(2, "two"), (3, "three")])
         assert [row["id"] for row in db.fetch_all("SELECT id FROM sqlhelper_scratch ORDER BY id")] == [1, 2, 3]
-        assert g.query_count == 5
+        assert db.context().query_count == 5
 
 
 def test_statements_outside_a_transaction_commit_at_once(app, scratch_table):
@@ -132,6 +131,6 @@ def test_rows_are_dicts_in_utf8mb4(app):
 
 def test_execute_many_with_no_rows_runs_nothing(app, scratch_table):
     with app.app_context():
-        g.query_count = 0
+        db.context().query_count = 0
         result = db.execute_many("INSERT INTO sqlhelper_scratch (id, note) VALUES (%s, %s)", [])
-        assert (result.rowcount, result.lastrowid, g.query_count) == (0, None, 0)
+        assert (result.rowcount, result.lastrowid, db.context().query_count) == (0, None, 0)

@@ -10,6 +10,7 @@ import logging
 from flask import g, request, request_finished
 
 from api.client import client_ip
+from api.db import db
 from api.receivers.request_facts import request_duration_seconds, route_template
 
 logger = logging.getLogger("conduit.access")
@@ -31,7 +32,7 @@ def log_request(sender, response, **extra) -> None:
             "route": route,
             "status": status,
             "duration_ms": duration_ms,
-            "sql_queries": context.get("query_count", 0),
+            "sql_queries": db.context().query_count,
             "user_id": context.get("current_user_id"),
             "client_ip": client_ip(),
         },

@@ -1,8 +1,9 @@
 """Prometheus figures kept up to date from Flask's request signals and our own domain signals."""
 
-from flask import appcontext_popped, g, request, request_finished
+from flask import appcontext_popped, request, request_finished
 
 from api import metrics
+from api.db import db
 from api.receivers.request_facts import request_duration_seconds, route_template
 from api.signals import dependency_failed, session_revoked, user_logged_in, user_logged_out, write_conflicted
 
@@ -19,7 +20,7 @@ def observe_request(sender, response, **extra) -> None:
     duration = request_duration_seconds()
     if duration is not None:
         metrics.http_request_duration.labels(*labels).observe(duration)
-    metrics.sql_queries_per_request.labels(route).observe(g.get("query_count", 0))
+    metrics.sql_queries_per_request.labels(route).observe(db.context().query_count)
 
 
 def record_pool_status(sender, **extra) -> None:
