@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: run test fuzz venv services migrate node-tools browser openapi lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
+.PHONY: run test fuzz venv services migrate node-tools test-servers browser openapi lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
@@ -44,6 +44,10 @@ node-tools:
 	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.installed; \
 	else echo "npm not found: the OpenAPI lint and TypeScript SDK tests will be skipped"; fi
 
+# The programs the throwaway servers of the outage and scale-out tests run.
+test-servers:
+	@bash scripts/provision-test-servers.sh
+
 # Debian's Chromium, for the browser test of Swagger UI.
 browser:
 	@bash scripts/provision-browser.sh
@@ -70,8 +74,7 @@ run: migrate
 	@$(BIN)/python -c 'from settings import Config as c; print(f"\nConduit API:  http://{c.HOST}:{c.PORT}/api\nSwagger UI:   http://{c.HOST}:{c.PORT}/api/docs\n")'
 	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: services node-tools browser
-	@bash scripts/provision-test-servers.sh
+test: services node-tools browser test-servers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The longer schemathesis run (tests/test_fuzz.py runs a short one): gunicorn on its own

@@ -188,11 +188,15 @@ class MariaDBServer(ThrowawayServer):
 
     def initialize(self) -> None:
         os.makedirs(self.tmpdir, exist_ok=True)
-        subprocess.run(
+        # Its reasons go to stdout as often as to stderr (a missing my_print_defaults: stdout).
+        result = subprocess.run(
             [self.install_binary, "--no-defaults", f"--datadir={self.datadir}", f"--tmpdir={self.tmpdir}",
              "--auth-root-authentication-method=normal", "--skip-test-db", *self.user_args],
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=START_TIMEOUT,
+            check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+            timeout=START_TIMEOUT,
         )
+        if result.returncode != 0:
+            raise RuntimeError(f"{self.install_binary} exited with status {result.returncode}:\n{result.stdout[-3000:]}")
 
     def command(self) -> list[str]:
         return [
@@ -259,21 +263,22 @@ def _running(server: ThrowawayServer) -> Iterator[ThrowawayServer]:
 
 @contextmanager
 def throwaway_redis() -> Iterator[RedisServer]:
-    """A running RedisServer of our own, stopped and deleted on exit (skips without redis-server)."""
+    """A running RedisServer of our own, stopped and deleted on exit."""
     binary = find_binary("redis-server")
     if binary is None:
-        pytest.skip("redis-server is not installed: the Redis outage tests need one to stop and restart")
+        pytest.fail("redis-server is not installed: `make test` installs it (scripts/provision-test-servers.sh)")
     with _temporary_directory("conduit-redis-") as directory, _running(RedisServer(directory, binary)) as server:
         yield server
 
 
 @contextmanager
 def throwaway_mariadb() -> Iterator[MariaDBServer]:
-    """A running MariaDBServer of our own, stopped and deleted on exit (skips without mariadbd)."""
+    """A running MariaDBServer of our own, stopped and deleted on exit."""
     server_binary = find_binary("mariadbd", "mysqld")
     install_binary = find_binary("mariadb-install-db", "mysql_install_db")
     if server_binary is None or install_binary is None:
-        pytest.skip("mariadbd / mariadb-install-db are not installed: the MySQL outage tests need them")
+        pytest.fail("mariadbd / mariadb-install-db are not installed: `make test` installs them"
+                    " (scripts/provision-test-servers.sh)")
     with _temporary_directory("conduit-mariadb-") as directory, \
             _running(MariaDBServer(directory, server_binary, install_binary)) as server:
         yield server
