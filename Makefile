@@ -35,14 +35,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 venv: $(VENV)/.installed
 
 # The npm tools of package.json (Redocly's linter, the TypeScript SDK generator and tsc),
-# reinstalled only when the lock file changes. Without npm, their tests are skipped.
+# reinstalled only when the lock file changes; node and npm are installed with apt-get where missing.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 node-tools:
-	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.installed; \
-	else echo "npm not found: the OpenAPI lint and TypeScript SDK tests will be skipped"; fi
+	@bash scripts/provision-node.sh
+	@$(MAKE) --no-print-directory node_modules/.installed
 
 # The programs the throwaway servers of the outage and scale-out tests run.
 test-servers:
