@@ -9,13 +9,14 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: run test fuzz venv services migrate node-tools test-servers browser openapi lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
+.PHONY: run test fuzz venv services migrate node-tools test-servers browser openapi postman lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
 	@echo "make test          provision everything, then run the whole test suite"
 	@echo "make fuzz          schemathesis against a live server, both modes, FUZZ_EXAMPLES (100) per operation"
 	@echo "make openapi       export the OpenAPI document to openapi/openapi.json (commit it)"
+	@echo "make postman       build openapi/conduit.postman_collection.json from it (commit it)"
 	@echo "make lint-openapi  lint openapi/openapi.json with Redocly"
 	@echo "make sdk           generate the Python and TypeScript clients into build/sdk/"
 	@echo "make bench         provision, then load the API and its ceilings with wrk (README: Performance)"
@@ -34,8 +35,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-# The npm tools of package.json (Redocly's linter, the TypeScript SDK generator and tsc),
-# reinstalled only when the lock file changes; node and npm are installed with apt-get where missing.
+# The npm tools of package.json (Redocly's linter, the TypeScript SDK generator and tsc, the
+# Postman converter and newman), reinstalled only when the lock file changes; node and npm are
+# installed with apt-get where missing.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
@@ -56,6 +58,10 @@ browser:
 # does not depend on this machine's environment; tests fail when it is stale.
 openapi: venv
 	$(BIN)/flask --app 'api.openapi:documentation_app()' openapi write --format=json openapi/openapi.json
+
+# The Postman collection, made from the committed document; tests fail when it is stale.
+postman: venv node-tools
+	$(BIN)/python scripts/postman_collection.py
 
 lint-openapi: node-tools
 	node_modules/.bin/redocly lint --config openapi/redocly.yaml openapi/openapi.json
