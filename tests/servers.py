@@ -2,8 +2,9 @@
 
 Each runs on its own free loopback port with its own directory under /tmp, so a test may stop,
 kill, pause and restart it at will: the machine's shared services are never touched. Redis and
-MariaDB run from the installed binaries and ignore every configuration file (`--no-defaults`,
-no redis.conf). Every server is killed and its directory removed on exit.
+MariaDB run from the installed binaries and ignore the machine's configuration files
+(`--no-defaults`; no redis.conf but our own scripts/redis-session-store.conf for
+SessionStoreRedis). Every server is killed and its directory removed on exit.
 """
 
 import http.client
@@ -162,6 +163,17 @@ class RedisServer(ThrowawayServer):
             client.close()
 
 
+class SessionStoreRedis(RedisServer):
+    """redis-server as `make run` starts it (scripts/provision-services.sh): the same
+    configuration file, with this server's port and directory."""
+
+    CONFIG = os.path.join(PROJECT_ROOT, "scripts", "redis-session-store.conf")
+
+    def command(self) -> list[str]:
+        return [self.binary, self.CONFIG, "--port", str(self.port), "--dir", self.directory,
+                "--daemonize", "no", "--logfile", ""]
+
+
 class MariaDBServer(ThrowawayServer):
     """mariadbd on a data directory made by mariadb-install-db: root without a password over TCP."""
 
@@ -262,12 +274,12 @@ def _running(server: ThrowawayServer) -> Iterator[ThrowawayServer]:
 
 
 @contextmanager
-def throwaway_redis() -> Iterator[RedisServer]:
-    """A running RedisServer of our own, stopped and deleted on exit."""
+def throwaway_redis(kind: type[RedisServer] = RedisServer) -> Iterator[RedisServer]:
+    """A running RedisServer (or `kind` of it) of our own, stopped and deleted on exit."""
     binary = find_binary("redis-server")
     if binary is None:
         pytest.fail("redis-server is not installed: `make test` installs it (scripts/provision-test-servers.sh)")
-    with _temporary_directory("conduit-redis-") as directory, _running(RedisServer(directory, binary)) as server:
+    with _temporary_directory("conduit-redis-") as directory, _running(kind(directory, binary)) as server:
         yield server
 
 
