@@ -9,12 +9,13 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: run test fuzz venv services migrate node-tools test-servers browser openapi postman lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
+.PHONY: run test fresh-check fuzz venv services migrate node-tools test-servers browser openapi postman lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
 	@echo "make test          provision everything, then run the whole test suite"
 	@echo "make fuzz          schemathesis against a live server, both modes, FUZZ_EXAMPLES (100) per operation"
+	@echo "make fresh-check   the two commands above on a fresh Debian 12 chroot (root; minutes)"
 	@echo "make openapi       export the OpenAPI document to openapi/openapi.json (commit it)"
 	@echo "make postman       build openapi/conduit.postman_collection.json from it (commit it)"
 	@echo "make lint-openapi  lint openapi/openapi.json with Redocly"
@@ -82,6 +83,11 @@ run: migrate
 
 test: services node-tools browser test-servers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# `make run` then `make test` on a fresh Debian 12 (debootstrap minbase) in a chroot, against this
+# machine's MariaDB and Redis: what a new user meets. Not part of `make test`: it takes minutes.
+fresh-check:
+	bash scripts/fresh-check.sh
 
 # The longer schemathesis run (tests/test_fuzz.py runs a short one): gunicorn on its own
 # throwaway database and Redis prefix, anonymous and authenticated, FUZZ_EXAMPLES per operation.
