@@ -9,13 +9,15 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: run test fuzz venv services migrate node-tools browser openapi lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
+.PHONY: run test fresh-check fuzz venv services migrate node-tools test-servers browser openapi postman lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
 	@echo "make test          provision everything, then run the whole test suite"
 	@echo "make fuzz          schemathesis against a live server, both modes, FUZZ_EXAMPLES (100) per operation"
+	@echo "make fresh-check   the two commands above on a fresh Debian 12 chroot (root; minutes)"
 	@echo "make openapi       export the OpenAPI document to openapi/openapi.json (commit it)"
+	@echo "make postman       build openapi/conduit.postman_collection.json from it (commit it)"
 	@echo "make lint-openapi  lint openapi/openapi.json with Redocly"
 	@echo "make sdk           generate the Python and TypeScript clients into build/sdk/"
 	@echo "make bench         provision, then load the API and its ceilings with wrk (README: Performance)"
@@ -34,15 +36,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(VENV)/.installed
 
-# The npm tools of package.json (Redocly's linter, the TypeScript SDK generator and tsc),
-# reinstalled only when the lock file changes. Without npm, their tests are skipped.
+# The npm tools of package.json (Redocly's linter, the TypeScript SDK generator and tsc, the
+# Postman converter and newman), reinstalled only when the lock file changes; node and npm are
+# installed with apt-get where missing.
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 node-tools:
-	@if command -v npm >/dev/null; then $(MAKE) --no-print-directory node_modules/.installed; \
-	else echo "npm not found: the OpenAPI lint and TypeScript SDK tests will be skipped"; fi
+	@bash scripts/provision-node.sh
+	@$(MAKE) --no-print-directory node_modules/.installed
+
+# The programs the throwaway servers of the outage and scale-out tests run.
+test-servers:
+	@bash scripts/provision-test-servers.sh
 
 # Debian's Chromium, for the browser test of Swagger UI.
 browser:
@@ -52,6 +59,10 @@ browser:
 # does not depend on this machine's environment; tests fail when it is stale.
 openapi: venv
 	$(BIN)/flask --app 'api.openapi:documentation_app()' openapi write --format=json openapi/openapi.json
+
+# The Postman collection, made from the committed document; tests fail when it is stale.
+postman: venv node-tools
+	$(BIN)/python scripts/postman_collection.py
 
 lint-openapi: node-tools
 	node_modules/.bin/redocly lint --config openapi/redocly.yaml openapi/openapi.json
@@ -70,9 +81,13 @@ run: migrate
 	@$(BIN)/python -c 'from settings import Config as c; print(f"\nConduit API:  http://{c.HOST}:{c.PORT}/api\nSwagger UI:   http://{c.HOST}:{c.PORT}/api/docs\n")'
 	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: services node-tools browser
-	@bash scripts/provision-test-servers.sh
+test: services node-tools browser test-servers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# `make run` then `make test` on a fresh Debian 12 (debootstrap minbase) in a chroot, against this
+# machine's MariaDB and Redis: what a new user meets. Not part of `make test`: it takes minutes.
+fresh-check:
+	bash scripts/fresh-check.sh
 
 # The longer schemathesis run (tests/test_fuzz.py runs a short one): gunicorn on its own
 # throwaway database and Redis prefix, anonymous and authenticated, FUZZ_EXAMPLES per operation.

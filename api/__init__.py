@@ -3,10 +3,10 @@
 from types import FunctionType
 
 from flask import Flask
-from flask_cors import CORS
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from api.cli import register_commands
+from api.cors import init_cors
 from api.csrf import init_csrf
 from api.db import db
 from api.docs_ui import init_docs_ui
@@ -81,8 +81,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 
     init_metrics_endpoint(app)
     init_rate_limits(app)
-    # flask-cors reads the CORS_* settings itself; only the API is shared with other origins.
-    CORS(app, resources={r"/api/*": {}})
+    init_cors(app)
     init_security_headers(app)
     init_docs_ui(app)
     init_request_id(app)
@@ -95,8 +94,5 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
 def _check_config(app: Flask) -> None:
     if app.config["APP_ENV"] == "production" and not app.config["SECRET_KEY"]:
         raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production)")
-    if "*" in app.config["CORS_ORIGINS"] and app.config["CORS_SUPPORTS_CREDENTIALS"]:
-        # flask-cors would echo any origin with credentials allowed: every site could act as the user.
-        raise RuntimeError("CORS_ORIGINS must list origins, not '*': session cookies are sent cross-origin")
     if app.config["REDIS_SENTINELS"] and app.config["REDIS_CLUSTER_NODES"]:
         raise RuntimeError("Set REDIS_SENTINELS or REDIS_CLUSTER_NODES, not both")

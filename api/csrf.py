@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app, request, session
 
+from api.cors import origin_allowed
 from api.errors import abort
 
 UNSAFE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
@@ -33,7 +34,7 @@ def refuse_foreign_unsafe_requests() -> None:
         return
     origin = request.headers.get("Origin")
     origin = origin.rstrip("/").lower() if origin else _origin_of(request.headers.get("Referer"))
-    if origin is None or origin == _own_origin() or origin_allowed(origin):
+    if origin is None or origin == _own_origin() or origin_allowed(current_app, origin):
         return
     abort(403, "Cross-site request refused: its Origin is neither this service nor an allowed origin. "
                "Send the token in the Authorization header instead of the cookie.")
@@ -50,10 +51,3 @@ def _origin_of(url: str | None) -> str | None:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
 
-
-# --- which origins CORS allows. Kept apart so that it can give way to the shared helper that
-# answers "is this origin allowed by CORS" (development's any-localhost-port rule included).
-
-def origin_allowed(origin: str) -> bool:
-    """`origin` is one of CORS_ORIGINS (compared case-insensitively, as flask-cors does)."""
-    return origin.lower() in {allowed.lower().rstrip("/") for allowed in current_app.config["CORS_ORIGINS"]}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make sure Debian's Chromium is here for the browser test of Swagger UI (tests/test_docs_ui.py).
 # Playwright drives this binary: `playwright install`, which downloads browsers of its own, is never run.
-# Where no Chromium can be installed, say so and go on: that one test is then skipped.
+# Where no Chromium can be installed, fail: that test would fail.
 set -euo pipefail
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -16,4 +16,5 @@ if command -v apt-get >/dev/null; then
         exit 0
     fi
 fi
-echo "provision: no Chromium at $CHROMIUM and none could be installed: the Swagger UI browser test will be skipped" >&2
+echo "provision: no Chromium at $CHROMIUM and none could be installed: the Swagger UI browser test would fail" >&2
+exit 1

@@ -42,8 +42,12 @@ if ! check redis; then
     is_local "$host" || { echo "provision: Redis at $host does not answer; start it or fix REDIS_URL" >&2; exit 1; }
     command -v redis-server >/dev/null || apt_install redis-server
     port=$(url_port "$REDIS_URL" 6379)
-    echo "provision: starting Redis on port $port"
-    $SUDO redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no >/dev/null
+    # Its sessions survive a restart: append-only persistence into a data directory of its own.
+    data_dir=${REDIS_DATA_DIR:-/var/lib/conduit-redis}
+    echo "provision: starting Redis on port $port (data in $data_dir)"
+    $SUDO mkdir -p "$data_dir"
+    $SUDO redis-server scripts/redis-session-store.conf --port "$port" --dir "$data_dir" \
+        --daemonize yes --logfile "$data_dir/redis.log" >/dev/null
     check redis --wait 15 || { "$PY" scripts/check_services.py redis; exit 1; }
 fi
 echo "provision: MySQL and Redis answer"

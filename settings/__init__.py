@@ -122,6 +122,9 @@ class Config:
         "http://localhost:5173", "http://127.0.0.1:5173",
         "http://localhost:8080", "http://127.0.0.1:8080",
     ])
+    # Also every http://localhost:<port> and http://127.0.0.1:<port> (any local front-end): on in
+    # development only (api/cors.py); production allows exactly CORS_ORIGINS.
+    CORS_ANY_LOCAL_PORT = False
     CORS_SUPPORTS_CREDENTIALS = True
     CORS_ALLOW_HEADERS = ["Authorization", "Content-Type", "X-Request-ID"]
     CORS_EXPOSE_HEADERS = ["X-Request-ID", "Retry-After"]
@@ -175,6 +178,7 @@ class Config:
 
 class DevelopmentConfig(Config):
     APP_ENV = "development"
+    CORS_ANY_LOCAL_PORT = True
 
 
 class TestConfig(Config):
@@ -189,6 +193,8 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     SECRET_KEY = env_str("SECRET_KEY", None)
     LOG_FORMAT = env_str("LOG_FORMAT", "json")
+    # No browser origin but the service's own unless listed: the development defaults stay out.
+    CORS_ORIGINS = env_list("CORS_ORIGINS", [])
 
 
 CONFIGS = {"development": DevelopmentConfig, "test": TestConfig, "production": ProductionConfig}

@@ -4,7 +4,7 @@ MariaDB (primary and replica) and instances of the app under gunicorn.
 Each runs as a child process of the test run, on a free loopback port, with its data in a
 directory of its own under the test's tmp dir, and ignores every configuration file of the
 machine. Whoever starts one stops it (`with running(...)`), whatever the test did. The
-machine's shared MariaDB (3306) and Redis (6379) are never touched. A missing binary skips
+machine's shared MariaDB (3306) and Redis (6379) are never touched. A missing binary fails
 the test that needs it, saying which and how to install it.
 """
 
@@ -32,10 +32,10 @@ START_SECONDS = 30
 
 
 def binary(name: str, package: str) -> str:
-    """The path of an installed program, or skip the test (scripts/provision-test-servers.sh installs it)."""
+    """The path of an installed program, or fail the test (scripts/provision-test-servers.sh installs it)."""
     path = shutil.which(name, path=SEARCH_PATH)
     if path is None:
-        pytest.skip(f"{name} is not installed and could not be (apt-get install {package})")
+        pytest.fail(f"{name} is not installed: `make test` installs it (apt-get install {package})")
     return path
 
 
@@ -186,12 +186,17 @@ class MariaDBServer(ChildServer):
     def install(self) -> subprocess.Popen:
         """Start creating the system tables (mariadb-install-db); wait() on the result."""
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
-        return subprocess.Popen(
-            [binary("mariadb-install-db", "mariadb-server"), "--no-defaults", f"--datadir={self.data_dir}",
-             f"--tmpdir={self.tmp_dir}",
-             "--auth-root-authentication-method=normal", "--skip-test-db", f"--user={getpass.getuser()}"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        with open(self.install_log_path, "wb") as log:
+            return subprocess.Popen(
+                [binary("mariadb-install-db", "mariadb-server"), "--no-defaults", f"--datadir={self.data_dir}",
+                 f"--tmpdir={self.tmp_dir}",
+                 "--auth-root-authentication-method=normal", "--skip-test-db", f"--user={getpass.getuser()}"],
+                stdout=log, stderr=subprocess.STDOUT,
+            )
+
+    @property
+    def install_log_path(self) -> Path:
+        return self.directory / "install.log"
 
     def command(self) -> list[str]:
         return [binary("mariadbd", "mariadb-server"), "--no-defaults", f"--datadir={self.data_dir}",
@@ -229,7 +234,11 @@ class MariaDBServer(ChildServer):
 def install_all(*servers: MariaDBServer) -> None:
     """Create the data directories of several servers side by side."""
     installs = [server.install() for server in servers]
-    assert [install.wait(timeout=60) for install in installs] == [0] * len(installs)
+    statuses = [install.wait(timeout=60) for install in installs]
+    failures = [f"{server.name}: mariadb-install-db exited with status {status}:\n"
+                f"{server.install_log_path.read_text(errors='replace')[-3000:]}"
+                for server, status in zip(servers, statuses) if status != 0]
+    assert not failures, "\n".join(failures)
 
 
 def replicate(primary: MariaDBServer, replica: MariaDBServer) -> None:

@@ -2,8 +2,9 @@
 
 Each runs on its own free loopback port with its own directory under /tmp, so a test may stop,
 kill, pause and restart it at will: the machine's shared services are never touched. Redis and
-MariaDB run from the installed binaries and ignore every configuration file (`--no-defaults`,
-no redis.conf). Every server is killed and its directory removed on exit.
+MariaDB run from the installed binaries and ignore the machine's configuration files
+(`--no-defaults`; no redis.conf but our own scripts/redis-session-store.conf for
+SessionStoreRedis). Every server is killed and its directory removed on exit.
 """
 
 import http.client
@@ -162,6 +163,17 @@ class RedisServer(ThrowawayServer):
             client.close()
 
 
+class SessionStoreRedis(RedisServer):
+    """redis-server as `make run` starts it (scripts/provision-services.sh): the same
+    configuration file, with this server's port and directory."""
+
+    CONFIG = os.path.join(PROJECT_ROOT, "scripts", "redis-session-store.conf")
+
+    def command(self) -> list[str]:
+        return [self.binary, self.CONFIG, "--port", str(self.port), "--dir", self.directory,
+                "--daemonize", "no", "--logfile", ""]
+
+
 class MariaDBServer(ThrowawayServer):
     """mariadbd on a data directory made by mariadb-install-db: root without a password over TCP."""
 
@@ -188,11 +200,15 @@ class MariaDBServer(ThrowawayServer):
 
     def initialize(self) -> None:
         os.makedirs(self.tmpdir, exist_ok=True)
-        subprocess.run(
+        # Its reasons go to stdout as often as to stderr (a missing my_print_defaults: stdout).
+        result = subprocess.run(
             [self.install_binary, "--no-defaults", f"--datadir={self.datadir}", f"--tmpdir={self.tmpdir}",
              "--auth-root-authentication-method=normal", "--skip-test-db", *self.user_args],
-            check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=START_TIMEOUT,
+            check=False, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+            timeout=START_TIMEOUT,
         )
+        if result.returncode != 0:
+            raise RuntimeError(f"{self.install_binary} exited with status {result.returncode}:\n{result.stdout[-3000:]}")
 
     def command(self) -> list[str]:
         return [
@@ -258,22 +274,23 @@ def _running(server: ThrowawayServer) -> Iterator[ThrowawayServer]:
 
 
 @contextmanager
-def throwaway_redis() -> Iterator[RedisServer]:
-    """A running RedisServer of our own, stopped and deleted on exit (skips without redis-server)."""
+def throwaway_redis(kind: type[RedisServer] = RedisServer) -> Iterator[RedisServer]:
+    """A running RedisServer (or `kind` of it) of our own, stopped and deleted on exit."""
     binary = find_binary("redis-server")
     if binary is None:
-        pytest.skip("redis-server is not installed: the Redis outage tests need one to stop and restart")
-    with _temporary_directory("conduit-redis-") as directory, _running(RedisServer(directory, binary)) as server:
+        pytest.fail("redis-server is not installed: `make test` installs it (scripts/provision-test-servers.sh)")
+    with _temporary_directory("conduit-redis-") as directory, _running(kind(directory, binary)) as server:
         yield server
 
 
 @contextmanager
 def throwaway_mariadb() -> Iterator[MariaDBServer]:
-    """A running MariaDBServer of our own, stopped and deleted on exit (skips without mariadbd)."""
+    """A running MariaDBServer of our own, stopped and deleted on exit."""
     server_binary = find_binary("mariadbd", "mysqld")
     install_binary = find_binary("mariadb-install-db", "mysql_install_db")
     if server_binary is None or install_binary is None:
-        pytest.skip("mariadbd / mariadb-install-db are not installed: the MySQL outage tests need them")
+        pytest.fail("mariadbd / mariadb-install-db are not installed: `make test` installs them"
+                    " (scripts/provision-test-servers.sh)")
     with _temporary_directory("conduit-mariadb-") as directory, \
             _running(MariaDBServer(directory, server_binary, install_binary)) as server:
         yield server

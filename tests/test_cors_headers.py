@@ -3,7 +3,10 @@
 import pytest
 from flask import Blueprint
 
+from api import create_app
+from api.cors import origin_allowed
 from api.security_headers import set_page_policy
+from settings import DevelopmentConfig, ProductionConfig
 from tests.factories import auth_header, register
 
 ALLOWED = "http://localhost:3000"
@@ -69,6 +72,71 @@ def test_allowed_origins_come_from_the_setting(make_app):
 def test_wildcard_origin_with_credentials_is_refused_at_startup(make_app):
     with pytest.raises(RuntimeError, match="CORS_ORIGINS"):
         make_app(CORS_ORIGINS=["*"])
+
+
+@pytest.fixture
+def app_for(test_settings):
+    """Build the app of a real APP_ENV variant (text logs, as the suite's) on the test storage."""
+    built = []
+
+    def factory(config, **overrides):
+        application = create_app(config, {**test_settings, "LOG_FORMAT": "text", "SECRET_KEY": "test", **overrides})
+        built.append(application)
+        return application
+
+    yield factory
+    for application in built:
+        application.extensions["sql_pool"].close()
+
+
+LOCAL_FRONT_ENDS = ["http://localhost:4100", "http://127.0.0.1:4100", "http://localhost:4200",
+                    "http://localhost:5173", "http://127.0.0.1:8080", "http://localhost"]
+NEVER_ALLOWED = ["https://evil.example", "http://localhost:4100.evil.example", "http://localhost.evil.example:4100",
+                 "http://evil.example/http://localhost:4100", "https://localhost:4100", "http://127.0.0.2:4100", "null"]
+
+
+@pytest.mark.parametrize("origin", LOCAL_FRONT_ENDS)
+def test_development_allows_a_front_end_on_any_local_port_with_credentials(app_for, origin):
+    client = app_for(DevelopmentConfig).test_client()
+    response = preflight(client, origin, "/api/users/login", "POST")
+    assert response.headers["Access-Control-Allow-Origin"] == origin
+    assert response.headers["Access-Control-Allow-Credentials"] == "true"
+    assert "Origin" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize("origin", NEVER_ALLOWED)
+def test_development_still_refuses_other_origins(app_for, origin):
+    client = app_for(DevelopmentConfig).test_client()
+    assert "Access-Control-Allow-Origin" not in preflight(client, origin).headers
+
+
+def test_production_allows_only_the_listed_origins(app_for):
+    client = app_for(ProductionConfig, CORS_ORIGINS=["https://conduit.example.org"]).test_client()
+    assert preflight(client, "https://conduit.example.org").headers["Access-Control-Allow-Origin"] == "https://conduit.example.org"
+    for origin in LOCAL_FRONT_ENDS:
+        assert "Access-Control-Allow-Origin" not in preflight(client, origin).headers
+
+
+def test_production_allows_no_cross_origin_caller_by_default(app_for):
+    client = app_for(ProductionConfig).test_client()
+    for origin in [*LOCAL_FRONT_ENDS, ALLOWED]:
+        assert "Access-Control-Allow-Origin" not in preflight(client, origin).headers
+
+
+def test_production_refuses_a_wildcard_origin(app_for):
+    with pytest.raises(RuntimeError, match="CORS_ORIGINS"):
+        app_for(ProductionConfig, CORS_ORIGINS=["*"])
+
+
+@pytest.mark.parametrize("config", [DevelopmentConfig, ProductionConfig])
+def test_origin_allowed_answers_as_the_cors_headers_do(app_for, config):
+    application = app_for(config, CORS_ORIGINS=["https://conduit.example.org", "http://localhost:3000"])
+    client = application.test_client()
+    for origin in [*LOCAL_FRONT_ENDS, *NEVER_ALLOWED, "https://conduit.example.org", "HTTPS://Conduit.Example.org",
+                   "https://conduit.example.org.evil.example"]:
+        granted = preflight(client, origin).headers.get("Access-Control-Allow-Origin") == origin
+        assert origin_allowed(application, origin) is granted, origin
+    assert origin_allowed(application, None) is False
 
 
 @pytest.mark.parametrize("method, path, status", [

@@ -94,3 +94,14 @@ def test_login_and_registration_from_a_foreign_origin_are_refused(app):
     register(browser)
     assert_refused(browser.post("/api/users/login", json=credentials, headers={"Referer": f"{FOREIGN}/x"}))
     assert browser.post("/api/users/login", json=credentials, headers={"Origin": ALLOWED}).status_code == 200
+
+
+def test_any_local_front_end_may_write_with_its_cookie_in_development(make_app):
+    """The origins CORS allows are the ones the Origin check accepts (api/cors.py answers both)."""
+    app = make_app(CORS_ANY_LOCAL_PORT=True)
+    browser = app.test_client()
+    register(browser)
+    response = browser.put("/api/user", json={"user": {"bio": "from the React front-end"}},
+                           headers={"Origin": "http://localhost:4100"})
+    assert response.status_code == 200, response.get_json()
+    assert response.headers["Access-Control-Allow-Origin"] == "http://localhost:4100"

@@ -39,7 +39,7 @@ def test_docs_assets_refuse_paths_outside_the_bundle(client):
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (scripts/provision-browser.sh installs Debian's)")
+        pytest.fail(f"no Chromium at {CHROMIUM}: `make test` installs Debian's (scripts/provision-browser.sh)")
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

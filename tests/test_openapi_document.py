@@ -3,7 +3,6 @@
 import json
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -55,10 +54,9 @@ def test_document_is_valid_openapi(document):
     validate(document)
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed: the Redocly linter cannot run")
 def test_linter_reports_no_problem():
     redocly = ROOT / "node_modules" / ".bin" / "redocly"
-    assert redocly.exists(), "node is here but node_modules is not: run `make test` (or `npm ci`)"
+    assert redocly.exists(), "no node_modules: `make test` installs node, npm and them"
     result = subprocess.run(
         [str(redocly), "lint", "--config", "openapi/redocly.yaml", "openapi/openapi.json"],
         cwd=ROOT, capture_output=True, text=True, timeout=60,
