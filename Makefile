@@ -20,7 +20,7 @@ help:
 	@echo "make postman       build openapi/conduit.postman_collection.json from it (commit it)"
 	@echo "make lint-openapi  lint openapi/openapi.json with Redocly"
 	@echo "make sdk           generate the Python and TypeScript clients into build/sdk/"
-	@echo "make bench         provision, then load the API and its ceilings with wrk (README: Performance)"
+	@echo "make bench         provision, then load the API and its ceilings with wrk (docs/performance.md)"
 	@echo "make bench-growth  list_anon, list_tag and feed at 1,000 and at 100,000 articles"
 	@echo "make bench-instructions  instructions per read request, service and ceiling (callgrind; after make bench)"
 	@echo "make soak          mixed read/write load on gunicorn for SOAK_SECONDS (180): errors, p99, RSS, leaks"
@@ -116,7 +116,7 @@ bench-instructions: services bench-tools
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq valgrind >/dev/null; }
 	$(BIN)/python -m bench.instructions $(BENCH_ARGS)
 
-# The soak: its own throwaway database and Redis prefix, dropped at the end (README: Soak).
+# The soak: its own throwaway database and Redis prefix, dropped at the end (docs/performance.md).
 SOAK_SECONDS ?= 180
 soak: services
 	$(BIN)/python -m bench.soak --duration $(SOAK_SECONDS) $(SOAK_ARGS)

@@ -36,7 +36,7 @@ class SeedShape:
 
 
 DEMO_SHAPE = SeedShape()
-# Issue 8's data set: 3-5 of 40 tags, 200-word bodies, ~10 follows and ~20 favorites per user
+# The bench's data set: 3-5 of 40 tags, 200-word bodies, ~10 follows and ~20 favorites per user
 # (50 users, 1,000 articles: one favorite per article on average) and ~2 comments per article.
 BENCH_SHAPE = SeedShape(follows_per_user=10, tag_count=40, tags_per_article=(3, 5), body_words=(200, 200),
                         favorites_per_article=(0, 2), comments_per_article=(1, 3))

@@ -1,4 +1,4 @@
-"""The benchmark suite of issue 8: `make bench` and `make bench-growth` (see README, Performance).
+"""The benchmark suite: `make bench` and `make bench-growth` (see docs/performance.md).
 
 It serves the API with gunicorn and the project's gunicorn.conf.py against a database and a
 Redis key prefix of its own, seeds a fixed data set, loads each scenario with wrk beside two
