@@ -1,7 +1,8 @@
 """Articles: publish, change, delete and read one article; the global list and the feed.
 
-Every write is one transaction, run again whole after a lock conflict (`db.run_in_transaction`),
-and announced after its commit.
+Every write is one transaction, run again whole after a lock conflict (`db.run_in_transaction`).
+After its commit it makes stale what it changed (the content cache: counts and list pages; the
+tags cache when tags changed), then announces the change.
 """
 
 from dataclasses import asdict
@@ -10,6 +11,7 @@ from typing import NoReturn
 from flask import Response
 
 from api.auth import current_user, current_user_id
+from api.cache import content_cache, tags_cache
 from api.cache.list_pages import cached_page_response, list_cache_enabled
 from api.data import articles as stored_articles
 from api.data.article_pages import ArticleFilters, fetch_article_page
@@ -59,6 +61,9 @@ def create_article(fields: dict) -> dict:
     """Publish an article by the caller under a unique slug from its title; returns it."""
     user = current_user()
     article_id = db.run_in_transaction(stored_articles.insert_article, user["id"], fields)
+    content_cache.bump()
+    if fields["tags"]:
+        tags_cache.bump()
     announce(article_created, article_id=article_id, tags=fields["tags"])
     return stored_articles.fetch_article_by_id(article_id, user["id"])
 
@@ -72,7 +77,11 @@ def update_article(slug: str, changes: dict) -> dict:
         return article["id"]
 
     article_id = db.run_in_transaction(change)
-    announce(article_updated, article_id=article_id, tags_changed="tags" in changes)
+    content_cache.bump()
+    tags_changed = "tags" in changes
+    if tags_changed:
+        tags_cache.bump()
+    announce(article_updated, article_id=article_id, tags_changed=tags_changed)
     return found_article(stored_articles.fetch_article_by_id(article_id, current_user_id()), slug)
 
 
@@ -85,6 +94,8 @@ def delete_article(slug: str) -> None:
         return article["id"]
 
     article_id = db.run_in_transaction(delete)
+    content_cache.bump()
+    tags_cache.bump()
     announce(article_deleted, article_id=article_id)
 
 

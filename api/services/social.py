@@ -1,10 +1,12 @@
 """Between users: read a profile, follow and unfollow, favorite and unfavorite an article.
 
-Each change is one transaction, run again whole after a lock conflict, and a real change (not a
-repeat: all four are idempotent) is announced after its commit.
+Each change is one transaction, run again whole after a lock conflict. A real change (not a
+repeat: all four are idempotent) makes the content cache stale after its commit (list pages show
+`favoritesCount`, the favorited filter and the feed), then is announced.
 """
 
 from api.auth import current_user, current_user_id
+from api.cache import content_cache
 from api.data.articles import fetch_article_by_id, lock_article
 from api.data.favorites import add_favorite, remove_favorite
 from api.data.profiles import fetch_profile, fetch_profile_with_id, follow, unfollow
@@ -31,6 +33,7 @@ def follow_profile(username: str) -> dict:
 
     profile, changed = db.run_in_transaction(change)
     if changed:
+        content_cache.bump()
         announce(profile_followed, follower=user, followee=profile)
     return {**profile, "following": True}
 
@@ -45,6 +48,7 @@ def unfollow_profile(username: str) -> dict:
 
     profile, changed = db.run_in_transaction(change)
     if changed:
+        content_cache.bump()
         announce(profile_unfollowed, follower=user, followee=profile)
     return {**profile, "following": False}
 
@@ -69,6 +73,7 @@ def _change_favorite(slug: str, change, signal) -> dict:
 
     article_id, changed = db.run_in_transaction(favorite_change)
     if changed:
+        content_cache.bump()
         announce(signal, article_id=article_id, user=user)
     return found_article(fetch_article_by_id(article_id, user["id"]), slug)
 

@@ -1,4 +1,5 @@
-"""Tags: every tag in use, served from the tags cache."""
+"""Tags: every tag in use, served from the tags cache (which every change to an article's tags
+makes stale: api/services/articles.py)."""
 
 import json
 
