@@ -23,34 +23,29 @@ def read_profile(username: str) -> dict:
 
 def follow_profile(username: str) -> dict:
     """Make the caller follow the user (404 unknown, 422 themselves); returns the profile."""
-    user = current_user()
-
-    def change() -> tuple[dict, bool]:
-        profile = _found_profile(fetch_profile_with_id(username), username)
-        if profile["id"] == user["id"]:
-            abort(422, "You cannot follow yourself.", field="username")
-        return profile, follow(user["id"], profile["id"])
-
-    profile, changed = db.run_in_transaction(change)
-    if changed:
-        content_cache.bump()
-        announce(profile_followed, follower=user, followee=profile)
-    return {**profile, "following": True}
+    return _change_follow(username, follow, profile_followed, following=True)
 
 
 def unfollow_profile(username: str) -> dict:
     """Make the caller stop following the user (404 unknown); returns the profile."""
+    return _change_follow(username, unfollow, profile_unfollowed, following=False)
+
+
+def _change_follow(username: str, change, signal, *, following: bool) -> dict:
+    """Apply `change` (follow or unfollow) from the caller to the user; `following` is the result."""
     user = current_user()
 
-    def change() -> tuple[dict, bool]:
+    def follow_change() -> tuple[dict, bool]:
         profile = _found_profile(fetch_profile_with_id(username), username)
-        return profile, unfollow(user["id"], profile["id"])
+        if following and profile["id"] == user["id"]:
+            abort(422, "You cannot follow yourself.", field="username")
+        return profile, change(user["id"], profile["id"])
 
-    profile, changed = db.run_in_transaction(change)
+    profile, changed = db.run_in_transaction(follow_change)
     if changed:
         content_cache.bump()
-        announce(profile_unfollowed, follower=user, followee=profile)
-    return {**profile, "following": False}
+        announce(signal, follower=user, followee=profile)
+    return {**profile, "following": following}
 
 
 def favorite_article(slug: str) -> dict:
