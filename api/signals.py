@@ -46,7 +46,10 @@ dependency_failed = _signal("dependency-failed", "dependency", "error")  # "mysq
 # or "failed" (answered 503)
 write_conflicted = _signal("write-conflicted", "outcome", "error")
 
-# --- content
+# --- content: sent by the services (api/services/) after the commit, once per real change (a
+# repeated favorite or follow sends nothing), the caches already made stale. article_id: the
+# article's id; tags: its tags as saved; tags_changed: whether the update replaced its tags;
+# user, follower: the caller's row; followee: the followed user's profile, with its id.
 article_created = _signal("article-created", "article_id", "tags")
 article_updated = _signal("article-updated", "article_id", "tags_changed")
 article_deleted = _signal("article-deleted", "article_id")

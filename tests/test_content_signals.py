@@ -62,3 +62,28 @@ def test_follow_signals_only_on_change(app, api_client):
     assert len(followed) == len(unfollowed) == 1
     assert followed[0]["follower"]["username"] == follower["username"]
     assert followed[0]["followee"]["username"] == followee["username"]
+
+
+def test_content_signals_are_sent_after_the_commit(app, api_client, test_settings):
+    """An observer told of a change can see it from any other connection."""
+    import pymysql
+
+    from settings.pool import DatabaseAddress
+
+    address = DatabaseAddress.from_url(test_settings["DATABASE_URL"])
+    seen = []
+
+    def look(sender, article_id, **payload):
+        connection = pymysql.connect(**address.connect_kwargs(app.config))
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT favorites_count FROM articles WHERE id = %s", (article_id,))
+                seen.append(cursor.fetchall())
+        finally:
+            connection.close()
+
+    author, reader = register(api_client), register(api_client)
+    with signals.article_created.connected_to(look, app), signals.article_favorited.connected_to(look, app):
+        article = create_article(api_client, author["token"])
+        favorite(api_client, reader["token"], article["slug"])
+    assert [[row["favorites_count"] for row in rows] for rows in seen] == [[0], [1]]

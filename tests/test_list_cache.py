@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import auth_header, create_article, favorite, register, unique
+from tests.factories import auth_header, create_article, favorite, follow, register, unique
 from tests.probes import count_queries
 
 
@@ -108,3 +108,61 @@ def test_a_count_refilled_late_in_a_request_sees_changes_made_since_its_first_re
         db.fetch_one("SELECT COUNT(*) AS n FROM articles")  # this context's snapshot starts here
         create_article(writer, author["token"], tagList=[tag])  # another request commits, bumps
         assert count_articles(ArticleFilters(tag=tag)) == 2
+
+
+CONTENT_SIGNALS = ("article_created", "article_updated", "article_deleted", "article_favorited",
+                   "article_unfavorited", "profile_followed", "profile_unfollowed")
+
+
+@pytest.fixture
+def deaf_client(make_app):
+    """A list-caching app whose content signals reach no receiver: the caches must follow every
+    change all the same, since the write itself makes them stale."""
+    from api import signals
+
+    app = make_app(LIST_CACHE_ENABLED=True)
+    for name in CONTENT_SIGNALS:
+        signal = getattr(signals, name)
+        for receiver in list(signal.receivers_for(app)):
+            signal.disconnect(receiver, sender=app)
+        assert list(signal.receivers_for(app)) == []
+    return app.test_client(use_cookies=False)
+
+
+def test_caches_follow_every_content_change_without_any_receiver(deaf_client):
+    client = deaf_client
+    author, reader = register(client), register(client)
+    reader_headers = auth_header(reader["token"])
+    tag, new_tag = unique("deaf"), unique("deaf-new")
+    query = f"tag={tag}"
+
+    def tags_in_use() -> list[str]:
+        return client.get("/api/tags").get_json()["tags"]
+
+    def feed_count() -> int:
+        return client.get("/api/articles/feed", headers=reader_headers).get_json()["articlesCount"]
+
+    assert page(client, query) == {"articles": [], "articlesCount": 0} and tag not in tags_in_use()
+    article = create_article(client, author["token"], tagList=[tag])
+    assert page(client, query)["articlesCount"] == 1 and tag in tags_in_use()
+
+    assert feed_count() == 0
+    follow(client, reader["token"], author["username"])
+    assert feed_count() == 1
+    assert client.delete(f"/api/profiles/{author['username']}/follow", headers=reader_headers).status_code == 200
+    assert feed_count() == 0
+
+    favorite(client, reader["token"], article["slug"])
+    assert page(client, query)["articles"][0]["favoritesCount"] == 1
+    assert client.delete(f"/api/articles/{article['slug']}/favorite", headers=reader_headers).status_code == 200
+    assert page(client, query)["articles"][0]["favoritesCount"] == 0
+
+    changed = client.put(f"/api/articles/{article['slug']}", headers=auth_header(author["token"]),
+                         json={"article": {"description": "changed", "tagList": [tag, new_tag]}})
+    assert changed.status_code == 200
+    assert page(client, query)["articles"][0]["description"] == "changed" and new_tag in tags_in_use()
+
+    deleted = client.delete(f"/api/articles/{article['slug']}", headers=auth_header(author["token"]))
+    assert deleted.status_code == 204
+    assert page(client, query) == {"articles": [], "articlesCount": 0}
+    assert tag not in tags_in_use() and new_tag not in tags_in_use()

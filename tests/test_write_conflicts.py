@@ -11,8 +11,10 @@ import pymysql
 import pytest
 from pymysql.constants import ER
 
+from api.data import articles as stored_articles
 from api.db import db, retry_on_conflict
-from api.signals import dependency_failed, write_conflicted
+from api.services import social
+from api.signals import article_favorited, article_updated, dependency_failed, write_conflicted
 from settings.pool import DatabaseAddress
 from tests.factories import auth_header, create_article, register, unique
 from tests.probes import recorded
@@ -129,3 +131,66 @@ def test_inside_a_transaction_a_conflict_is_left_to_the_code_that_opened_it(app)
         with pytest.raises(pymysql.err.OperationalError):
             conflicting_write()
         assert len(calls) == 4  # 1 + WRITE_CONFLICT_ATTEMPTS
+
+
+def conflict_once(monkeypatch, owner, name: str) -> list:
+    """`owner.name` runs for real; its first call then fails with a deadlock, as if InnoDB had
+    picked the request as the victim right there. Returns the list of its calls."""
+    real = getattr(owner, name)
+    calls = []
+
+    def then_conflict(*args, **kwargs):
+        result = real(*args, **kwargs)
+        calls.append(args)
+        if len(calls) == 1:
+            raise pymysql.err.OperationalError(ER.LOCK_DEADLOCK, "Deadlock found when trying to get lock")
+        return result
+
+    monkeypatch.setattr(owner, name, then_conflict)
+    return calls
+
+
+def calls_of(monkeypatch, owner, name: str) -> list:
+    """Record the calls of `owner.name`, which still runs for real."""
+    real = getattr(owner, name)
+    calls = []
+
+    def recording(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recording)
+    return calls
+
+
+def test_a_conflict_late_in_an_update_runs_the_whole_use_case_again(app, api_client, monkeypatch):
+    author = register(api_client)
+    article = create_article(api_client, author["token"], tagList=[unique("old")])
+    title, tag = unique("Retried "), unique("new")
+    owner_checks = calls_of(monkeypatch, stored_articles, "lock_article")
+    # After the new title, slug and tags are written, before the commit.
+    updates = conflict_once(monkeypatch, stored_articles, "update_article")
+    with recorded(write_conflicted, app) as conflicts, recorded(article_updated, app) as updated:
+        response = api_client.put(f"/api/articles/{article['slug']}", headers=auth_header(author["token"]),
+                                  json={"article": {"title": title, "tagList": [tag]}})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["article"]["title"] == title and response.get_json()["article"]["tagList"] == [tag]
+    # The owner check ran again with the writes, not the failed statement alone.
+    assert len(owner_checks) == len(updates) == 2
+    assert [conflict["outcome"] for conflict in conflicts] == ["retried"]
+    assert len(updated) == 1  # announced once, after the commit that counted
+    monkeypatch.undo()
+    assert api_client.get(f"/api/articles/{article['slug']}").status_code == 404  # the old slug is gone
+
+
+def test_a_favorite_retried_after_a_conflict_counts_once(app, api_client, monkeypatch):
+    article = create_article(api_client, register(api_client)["token"])
+    reader = register(api_client)
+    locks = calls_of(monkeypatch, social, "lock_article")
+    conflict_once(monkeypatch, social, "add_favorite")  # the favorite and its count written, then refused
+    with recorded(write_conflicted, app) as conflicts, recorded(article_favorited, app) as favorited:
+        response = api_client.post(f"/api/articles/{article['slug']}/favorite", headers=auth_header(reader["token"]))
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["article"]["favoritesCount"] == 1
+    assert len(locks) == 2 and [conflict["outcome"] for conflict in conflicts] == ["retried"]
+    assert len(favorited) == 1

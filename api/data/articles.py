@@ -6,13 +6,13 @@ fetching them never multiplies rows; an anonymous caller's statements have neith
 nor the columns (both flags are false).
 """
 
-from typing import Callable
+from collections.abc import Callable
 
 import pymysql
 
 from api.data.profiles import author_columns, author_joins, nest_author
 from api.data.tags import fetch_tag_lists, replace_article_tags
-from api.db import db, retry_on_conflict
+from api.db import db
 from api.slugs import slug_for_title, with_random_suffix
 
 # Unlucky twice in a row with 32 random bits is already implausible; five is generous.
@@ -84,30 +84,32 @@ def _fetch_article(condition: str, args: dict) -> dict | None:
     return shape_article(rows[0], [tag for tag in tags if tag is not None])
 
 
-def find_article(slug: str) -> dict | None:
-    """An article's id, author_id and title (enough to check permissions or reach its comments), or None."""
-    return db.fetch_one("SELECT id, author_id, title FROM articles WHERE slug = %s", (slug,))
+def lock_article(slug: str) -> dict | None:
+    """Lock the article's row until the caller's transaction ends: its id, author_id and title
+    (enough to check permissions before changing it), or None."""
+    # Every change to an article (update, delete, favorite) locks its row first, so concurrent
+    # changes queue on it in one order instead of deadlocking, and an owner check holds until
+    # the change it allows is committed.
+    return db.fetch_one("SELECT id, author_id, title FROM articles WHERE slug = %s FOR UPDATE", (slug,))
 
 
-@retry_on_conflict
 def insert_article(author_id: int, fields: dict) -> int:
-    """Create an article with its tags in one transaction; returns its id."""
-    with db.transaction():
-        article_id = _write_with_unique_slug(
-            fields["title"],
-            lambda slug: db.execute(
-                "INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at)"
-                " VALUES (%s, %s, %s, %s, %s, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
-                (slug, fields["title"], fields["description"], fields["body"], author_id),
-            ).lastrowid,
-        )
-        replace_article_tags(article_id, fields["tags"], had_tags=False)
+    """Create an article with its tags, inside the caller's transaction; returns its id."""
+    article_id = _write_with_unique_slug(
+        fields["title"],
+        lambda slug: db.execute(
+            "INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at)"
+            " VALUES (%s, %s, %s, %s, %s, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
+            (slug, fields["title"], fields["description"], fields["body"], author_id),
+        ).lastrowid,
+    )
+    replace_article_tags(article_id, fields["tags"], had_tags=False)
     return article_id
 
 
-@retry_on_conflict
 def update_article(article: dict, changes: dict) -> None:
-    """Apply `changes` (title, description, body, tags) to `article` (from find_article).
+    """Apply `changes` (title, description, body, tags) to `article` (from lock_article), inside
+    the caller's transaction.
 
     A new title gives a new slug; updated_at moves whatever changed.
     """
@@ -119,16 +121,14 @@ def update_article(article: dict, changes: dict) -> None:
         db.execute(f"UPDATE articles SET {assignments}updated_at = UTC_TIMESTAMP(3) WHERE id = %s",
                    (*values.values(), article["id"]))
 
-    with db.transaction():
-        if "title" in changes and changes["title"] != article["title"]:
-            _write_with_unique_slug(changes["title"], write)
-        else:
-            write()
-        if "tags" in changes:
-            replace_article_tags(article["id"], changes["tags"])
+    if "title" in changes and changes["title"] != article["title"]:
+        _write_with_unique_slug(changes["title"], write)
+    else:
+        write()
+    if "tags" in changes:
+        replace_article_tags(article["id"], changes["tags"])
 
 
-@retry_on_conflict
 def delete_article(article_id: int) -> None:
     """Delete an article; its tags links, favorites and comments go with it (ON DELETE CASCADE)."""
     db.execute("DELETE FROM articles WHERE id = %s", (article_id,))

@@ -1,8 +1,7 @@
 """Comments: newest first, each with its author as the viewer sees them."""
 
 from api.data.profiles import author_columns, author_joins, nest_author
-from api.db import db, retry_on_conflict
-
+from api.db import db
 
 # What a Comment shows; its author's columns come from author_columns.
 COMMENT_COLUMNS = "comment.id, comment.body, comment.created_at, comment.updated_at"
@@ -52,7 +51,6 @@ def fetch_comment(comment_id: int, viewer_id: int | None) -> dict | None:
     return None if row is None else nest_author(row)
 
 
-@retry_on_conflict
 def insert_comment(slug: str, author_id: int, body: str) -> int | None:
     """Comment on the article with this slug; returns the comment's id, None for an unknown slug.
 
@@ -79,7 +77,6 @@ def fetch_comment_owner(slug: str, comment_id: int) -> dict | None:
     )
 
 
-@retry_on_conflict
-def delete_comment(comment_id: int) -> None:
-    """Delete a comment."""
-    db.execute("DELETE FROM comments WHERE id = %s", (comment_id,))
+def delete_comment(comment_id: int) -> bool:
+    """Delete a comment; False when it was already gone (deleted concurrently)."""
+    return db.execute("DELETE FROM comments WHERE id = %s", (comment_id,)).rowcount == 1

@@ -7,7 +7,7 @@ no one, so their statements neither join follows nor read a `following` column
 (`nest_author` makes it false): fewer joins for MariaDB, fewer columns for PyMySQL to decode.
 """
 
-from api.db import db, retry_on_conflict
+from api.db import db
 
 
 def author_columns(for_viewer: bool) -> str:
@@ -69,7 +69,6 @@ def fetch_profile_with_id(username: str) -> dict | None:
     return None if row is None else {"id": row["user_id"], **_pop_profile(row)}
 
 
-@retry_on_conflict
 def follow(follower_id: int, followee_id: int) -> bool:
     """Make follower follow followee; False when it already did (idempotent)."""
     return db.execute(
@@ -78,7 +77,6 @@ def follow(follower_id: int, followee_id: int) -> bool:
     ).rowcount == 1
 
 
-@retry_on_conflict
 def unfollow(follower_id: int, followee_id: int) -> bool:
     """Stop following; False when there was nothing to undo (idempotent)."""
     return db.execute(

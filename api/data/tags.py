@@ -1,9 +1,7 @@
 """Tags: the tag lists of articles, and every tag in use."""
 
-import json
 from collections import defaultdict
 
-from api.cache import tags_cache
 from api.db import db
 
 
@@ -49,7 +47,3 @@ def fetch_tags_in_use() -> list[str]:
     )
     return [row["name"] for row in rows]
 
-
-def tags_in_use() -> list[str]:
-    """Every tag in use: from the tags cache while no article's tags changed, else from MySQL."""
-    return json.loads(tags_cache.read_through("in-use", lambda: json.dumps(fetch_tags_in_use()).encode()))

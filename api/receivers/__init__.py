@@ -1,6 +1,6 @@
 """Signal receivers: each module does one job and lists its `RECEIVERS` as (signal, function).
 
-Receivers observe (logs, metrics, caches' follow-up): each is connected through `safe_receiver`,
+Receivers observe (logs, metrics): each is connected through `safe_receiver`,
 the one guard that keeps follow-up work from breaking the request (or command) that sent the
 signal: a receiver that raises is logged with its traceback and counted, and the sender carries on.
 
@@ -17,9 +17,9 @@ from blinker import NamedSignal
 from flask import Flask
 
 from api.metrics import receiver_failures
-from api.receivers import access_log, activity_log, cache_invalidation, metrics, request_facts
+from api.receivers import access_log, activity_log, metrics, request_facts
 
-RECEIVER_MODULES = (request_facts, access_log, metrics, activity_log, cache_invalidation)
+RECEIVER_MODULES = (request_facts, access_log, metrics, activity_log)
 
 logger = logging.getLogger("conduit.receivers")
 

@@ -2,18 +2,9 @@
 
 from flask.views import MethodView
 
-from api.auth import current_user, current_user_id, login_optional, login_required
-from api.data.comments import (
-    delete_comment,
-    fetch_article_comments,
-    fetch_comment,
-    fetch_comment_owner,
-    insert_comment,
-)
-from api.errors import abort
-from api.resources.articles import article_not_found
-from api.signals import announce, comment_created, comment_deleted
+from api.auth import login_optional, login_required
 from api.rate_limits import WRITES, rate_limited
+from api.services import comments
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema
 from schemas.comments import (
@@ -41,10 +32,7 @@ class Comments(MethodView):
         Newest first, a page at a time (`limit`, default 100, at most 500; `offset`);
         `commentsCount` is how many the article has in all.
         """
-        page = fetch_article_comments(slug, current_user_id(), query["limit"], query["offset"])
-        if page is None:
-            article_not_found(slug)
-        return page
+        return comments.list_comments(slug, **query)
 
     @login_required
     @rate_limited(WRITES)
@@ -58,13 +46,7 @@ class Comments(MethodView):
 
         The answer is the new comment, its author being the caller.
         """
-        user = current_user()
-        comment_id = insert_comment(slug, user["id"], payload["comment"]["body"])
-        if comment_id is None:
-            article_not_found(slug)
-        comment = fetch_comment(comment_id, user["id"])
-        announce(comment_created, comment_id=comment_id, article_id=comment["article_id"])
-        return {"comment": comment}
+        return {"comment": comments.add_comment(slug, payload["comment"]["body"])}
 
 
 @blp.route("/articles/<slug:slug>/comments/<id>")
@@ -81,12 +63,4 @@ class Comment(MethodView):
 
         Only its author may delete it.
         """
-        found = fetch_comment_owner(slug, id)
-        if found is None:
-            article_not_found(slug)
-        if found["comment_id"] is None:
-            abort(404, f"The article has no comment {id}.", field="id")
-        if found["author_id"] != current_user_id():
-            abort(403, "Only the author of a comment may delete it.")
-        delete_comment(id)
-        announce(comment_deleted, comment_id=id, article_id=found["article_id"])
+        comments.delete_comment(slug, id)

@@ -2,27 +2,13 @@
 
 from flask.views import MethodView
 
-from api.auth import current_user, login_required
-from api.data.articles import fetch_article_by_id
-from api.data.favorites import add_favorite, remove_favorite
-from api.resources.articles import article_envelope, article_not_found
-from api.signals import announce, article_favorited, article_unfavorited
+from api.auth import login_required
 from api.rate_limits import WRITES, rate_limited
+from api.services import social
 from api.smorest import Blueprint, path_arguments
 from schemas.articles import ArticlePathSchema, SingleArticleResponseSchema
 
 blp = Blueprint("favorites", __name__, url_prefix="/api", description="Favorites of articles.")
-
-
-def favorite_change(slug: str, change, signal) -> dict:
-    """Apply `change` (add or remove) for the caller; signal only when something changed."""
-    user = current_user()
-    article_id, changed = change(user["id"], slug)
-    if article_id is None:
-        article_not_found(slug)
-    if changed:
-        announce(signal, article_id=article_id, user=user)
-    return article_envelope(fetch_article_by_id(article_id, user["id"]), slug)
 
 
 @blp.route("/articles/<slug:slug>/favorite")
@@ -38,7 +24,7 @@ class Favorite(MethodView):
 
         Idempotent: favoriting twice counts once.
         """
-        return favorite_change(slug, add_favorite, article_favorited)
+        return {"article": social.favorite_article(slug)}
 
     @login_required
     @rate_limited(WRITES)
@@ -51,4 +37,4 @@ class Favorite(MethodView):
 
         Idempotent: unfavoriting an article you did not favorite changes nothing.
         """
-        return favorite_change(slug, remove_favorite, article_unfavorited)
+        return {"article": social.unfavorite_article(slug)}

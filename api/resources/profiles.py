@@ -2,21 +2,13 @@
 
 from flask.views import MethodView
 
-from api.auth import current_user, current_user_id, login_optional, login_required
-from api.data.profiles import fetch_profile, fetch_profile_with_id, follow, unfollow
-from api.errors import abort
-from api.signals import announce, profile_followed, profile_unfollowed
+from api.auth import login_optional, login_required
 from api.rate_limits import WRITES, rate_limited
+from api.services import social
 from api.smorest import Blueprint, path_arguments
 from schemas.profiles import ProfilePathSchema, ProfileResponseSchema
 
 blp = Blueprint("profiles", __name__, url_prefix="/api", description="Public profiles and follows.")
-
-
-def found(profile: dict | None, username: str) -> dict:
-    if profile is None:
-        abort(404, f"No user is called {username!r}.", field="username")
-    return profile
 
 
 @blp.route("/profiles/<username>")
@@ -31,7 +23,7 @@ class Profile(MethodView):
 
         `following` says whether the caller follows the user (false when anonymous).
         """
-        return {"profile": found(fetch_profile(username, current_user_id()), username)}
+        return {"profile": social.read_profile(username)}
 
 
 @blp.route("/profiles/<username>/follow")
@@ -47,13 +39,7 @@ class Follow(MethodView):
 
         Idempotent: following twice is following. Following yourself is refused (422).
         """
-        user = current_user()
-        profile = found(fetch_profile_with_id(username), username)
-        if profile["id"] == user["id"]:
-            abort(422, "You cannot follow yourself.", field="username")
-        if follow(user["id"], profile["id"]):
-            announce(profile_followed, follower=user, followee=profile)
-        return {"profile": {**profile, "following": True}}
+        return {"profile": social.follow_profile(username)}
 
     @login_required
     @rate_limited(WRITES)
@@ -66,8 +52,4 @@ class Follow(MethodView):
 
         Idempotent: unfollowing someone you do not follow changes nothing.
         """
-        user = current_user()
-        profile = found(fetch_profile_with_id(username), username)
-        if unfollow(user["id"], profile["id"]):
-            announce(profile_unfollowed, follower=user, followee=profile)
-        return {"profile": {**profile, "following": False}}
+        return {"profile": social.unfollow_profile(username)}

@@ -2,7 +2,7 @@
 
 from flask.views import MethodView
 
-from api.data.tags import tags_in_use
+from api.services import tags
 from api.smorest import Blueprint
 from schemas.tags import TagsResponseSchema
 
@@ -22,4 +22,4 @@ class Tags(MethodView):
         Redis cache that every change to an article's tags invalidates; from MySQL when Redis
         is down.
         """
-        return {"tags": tags_in_use()}
+        return {"tags": tags.tags_in_use()}
