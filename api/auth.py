@@ -35,10 +35,9 @@ def current_user_id() -> int | None:
     after storing its session (`credentials_still_valid`). Reads that only need the caller's id (their
     `following`/`favorited` flags, the feed) therefore cost no query for the caller.
     """
-    context = g._get_current_object()  # one proxy lookup, not three (see api/db.py)
-    if "current_user_id" not in context:
-        context.current_user_id = _session_user_id()
-    return context.current_user_id
+    if "current_user_id" not in g:
+        g.current_user_id = _session_user_id()
+    return g.current_user_id
 
 
 def current_user() -> dict | None:
@@ -49,14 +48,13 @@ def current_user() -> dict | None:
 
 
 def _session_user_id() -> int | None:
-    current_session = session._get_current_object()
-    if current_session.store_error is not None:
+    if session.store_error is not None:
         abort_for_dependency("redis")
-    if current_session.credential_rejected:
+    if session.credential_rejected:
         abort(401, "The session token is invalid, expired or revoked. Log in again.", headers=UNAUTHORIZED_HEADERS)
-    user_id = current_session.get("user_id")
+    user_id = session.get("user_id")
     if user_id is not None:
-        _touch_session(current_session)
+        _touch_session()
     return user_id
 
 
@@ -80,13 +78,13 @@ def _refuse_session(user_id: int) -> None:
     abort(401, "The session token is invalid, expired or revoked. Log in again.", headers=UNAUTHORIZED_HEADERS)
 
 
-def _touch_session(current_session) -> None:
+def _touch_session() -> None:
     """Refresh lastSeenAt (and where from), and with it the session's expiry, at most once per
     interval: in between, requests read the session without writing to Redis."""
     now = time.time()
     interval = current_app.config["SESSION_TOUCH_INTERVAL"].total_seconds()
-    if now - current_session.get("last_seen_at", 0) >= interval:
-        current_session.update(last_seen_at=now, ip=client_ip())
+    if now - session.get("last_seen_at", 0) >= interval:
+        session.update(last_seen_at=now, ip=client_ip())
 
 
 def login_required(view):

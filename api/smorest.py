@@ -5,14 +5,12 @@ shared parts)."""
 import json
 import re
 
-import flask
 import flask_smorest
 from webargs import core, flaskparser
 from werkzeug.exceptions import HTTPException
 
 from api.errors import DEPENDENCY_ERRORS, dependency_error_response, http_exception_response
 from api.openapi import DOCUMENT_OPTIONS, CommonResponsesPlugin, SchemaExtraPlugin, register_components
-
 
 # A \uD800-\uDFFF escape: the only way a JSON text can smuggle in a lone surrogate, which is
 # no Unicode character, cannot be encoded as UTF-8, and would fail later (hashing, SQL) as a 500.
@@ -24,11 +22,6 @@ UNPARSED_BODY = "<request body>"
 class JsonBodyParser(flaskparser.FlaskParser):
     """webargs' parser, made strict: a body that json.loads chokes on, or whose text is not
     Unicode, is a 400 "Invalid JSON body" here, never an exception further on (a 500)."""
-
-    def get_default_request(self):
-        # The request itself rather than Flask's proxy of it, which webargs reads several
-        # attributes of per request (each proxied read is slow: see api/db.py).
-        return flask.request._get_current_object()
 
     def _raw_load_json(self, request):
         try:

@@ -16,7 +16,6 @@ logger = logging.getLogger("conduit.access")
 
 
 def log_request(sender, response, **extra) -> None:
-    context = g._get_current_object()  # one proxy lookup for several reads (see api/db.py)
     duration = request_duration_seconds()
     duration_ms = round(duration * 1000, 2) if duration is not None else None
     method, route, status = request.method, route_template(), response.status_code
@@ -31,8 +30,8 @@ def log_request(sender, response, **extra) -> None:
             "route": route,
             "status": status,
             "duration_ms": duration_ms,
-            "sql_queries": context.get("query_count", 0),
-            "user_id": context.get("current_user_id"),
+            "sql_queries": g.get("query_count", 0),
+            "user_id": g.get("current_user_id"),
             "client_ip": client_ip(),
         },
     )
