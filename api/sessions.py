@@ -249,17 +249,14 @@ def presented_session_id(app: Flask, request: Request) -> tuple[str | None, bool
 
     An Authorization header that is not `Token x` / `Bearer x` counts as a presented, bad id ("").
     """
-    # Read from the environ, and the cookies only when there are any: werkzeug's header and
-    # cookie lookups raise and catch an exception for every absent name, on every request.
-    environ = request.environ
-    authorization = environ.get("HTTP_AUTHORIZATION")
+    authorization = request.headers.get("Authorization")
     if authorization is not None:
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
         if scheme.lower() in ("token", "bearer") and token and len(token) <= 128:
             return token, True
         return "", True
-    cookie = request.cookies.get(app.config["SESSION_COOKIE_NAME"]) if "HTTP_COOKIE" in environ else None
+    cookie = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
     if cookie:
         return cookie, False
     return None, False
