@@ -161,7 +161,7 @@ class ConduitSessionInterface(RedisSessionInterface):
             # Nothing to store, so no cookie to set either (SESSION_REFRESH_EACH_REQUEST is off):
             # of Flask-Session's work only the Vary header is left, without its cookie settings.
             if session.accessed:
-                vary_on_cookie(response)
+                response.vary.add("Cookie")
             return
         if session.sid is None:
             session.sid = self.new_session_id()
@@ -232,16 +232,6 @@ class ConduitSessionInterface(RedisSessionInterface):
         # The index outlives the longest session it can list.
         pipe.expire(index, int(self.app.permanent_session_lifetime.total_seconds()) + 60)
         pipe.execute()
-
-
-def vary_on_cookie(response: Response) -> None:
-    """Add `Cookie` to the response's Vary header. Most responses have none yet: appended
-    directly, which skips werkzeug's header-set round trip (and the exception its lookup of
-    an absent header raises and catches inside)."""
-    if any(name.lower() == "vary" for name, _value in response.headers):
-        response.vary.add("Cookie")
-    else:
-        response.headers.add("Vary", "Cookie")
 
 
 def presented_session_id(app: Flask, request: Request) -> tuple[str | None, bool]:
