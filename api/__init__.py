@@ -17,7 +17,7 @@ from api.request_id import init_request_id
 from api.resources import activity, articles, comments, favorites, health, profiles, sessions, tags, users
 from api.resources.metrics import init_metrics_endpoint
 from api.security_headers import init_security_headers
-from api.sessions import ConduitSessionExtension
+from api.sessions import init_sessions
 from api.slugs import ArticleSlugConverter
 from api.smorest import ConduitApi
 from schemas.base import Timestamp
@@ -47,7 +47,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     db.init_app(app)
     init_redis(app)
     app.config["SESSION_REDIS"] = app.extensions["redis"]
-    ConduitSessionExtension(app)
+    init_sessions(app)
 
     app.url_map.converters["slug"] = ArticleSlugConverter
     smorest_api = ConduitApi(app)
