@@ -8,6 +8,7 @@ from api.cli import register_commands
 from api.csrf import init_csrf
 from api.db import db
 from api.docs_ui import init_docs_ui
+from api.fast_paths import FlaskRememberingSyncFunctions
 from api.json_provider import OrjsonProvider
 from api.logging_setup import configure_logging
 from api.rate_limits import init_rate_limits
@@ -30,7 +31,7 @@ BLUEPRINTS = (
 
 
 def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
-    app = Flask(__name__)
+    app = FlaskRememberingSyncFunctions(__name__)
     app.config.from_object(config or config_for_environment())
     app.config.update(overrides or {})
     _check_config(app)

@@ -23,6 +23,7 @@ from api.data import sessions as stored_sessions
 from api.data.users import fetch_user_by_id
 from api.db import db
 from api.errors import abort, abort_for_dependency
+from api.fast_paths import unproxied
 
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Token realm="conduit"'}
 
@@ -35,9 +36,10 @@ def current_user_id() -> int | None:
     after storing its session (`credentials_still_valid`). Reads that only need the caller's id (their
     `following`/`favorited` flags, the feed) therefore cost no query for the caller.
     """
-    if "current_user_id" not in g:
-        g.current_user_id = _session_user_id()
-    return g.current_user_id
+    context = unproxied(g)
+    if "current_user_id" not in context:
+        context.current_user_id = _session_user_id()
+    return context.current_user_id
 
 
 def current_user() -> dict | None:
@@ -48,13 +50,14 @@ def current_user() -> dict | None:
 
 
 def _session_user_id() -> int | None:
-    if session.store_error is not None:
+    current_session = unproxied(session)
+    if current_session.store_error is not None:
         abort_for_dependency("redis")
-    if session.credential_rejected:
+    if current_session.credential_rejected:
         abort(401, "The session token is invalid, expired or revoked. Log in again.", headers=UNAUTHORIZED_HEADERS)
-    user_id = session.get("user_id")
+    user_id = current_session.get("user_id")
     if user_id is not None:
-        _touch_session()
+        _touch_session(current_session)
     return user_id
 
 
@@ -78,13 +81,13 @@ def _refuse_session(user_id: int) -> None:
     abort(401, "The session token is invalid, expired or revoked. Log in again.", headers=UNAUTHORIZED_HEADERS)
 
 
-def _touch_session() -> None:
+def _touch_session(current_session) -> None:
     """Refresh lastSeenAt (and where from), and with it the session's expiry, at most once per
     interval: in between, requests read the session without writing to Redis."""
     now = time.time()
     interval = current_app.config["SESSION_TOUCH_INTERVAL"].total_seconds()
-    if now - session.get("last_seen_at", 0) >= interval:
-        session.update(last_seen_at=now, ip=client_ip())
+    if now - current_session.get("last_seen_at", 0) >= interval:
+        current_session.update(last_seen_at=now, ip=client_ip())
 
 
 def login_required(view):

@@ -17,6 +17,8 @@ from functools import wraps
 
 from flask import Flask, Response, after_this_request, request
 
+from api.fast_paths import present_header_names
+
 
 def set_page_policy(app: Flask, blueprint_name: str, policy: str) -> None:
     """Send `policy` as the Content-Security-Policy of every response of a blueprint of pages."""
@@ -32,14 +34,17 @@ def init_security_headers(app: Flask) -> None:
     page_policies = app.extensions.setdefault("page_security_policies", {})
 
     def add_security_headers(response):
+        headers = response.headers
+        present = present_header_names(headers)
         for name, value in always:
-            response.headers.setdefault(name, value)
-        if "Content-Security-Policy" not in response.headers:
+            if name.lower() not in present:
+                headers.add(name, value)
+        if "content-security-policy" not in present:
             policy = page_policies.get(request.blueprint)
             if policy is None and response.is_json:
                 policy = json_policy
             if policy is not None:
-                response.headers["Content-Security-Policy"] = policy
+                headers.add("Content-Security-Policy", policy)
         return response
 
     app.after_request(add_security_headers)

@@ -39,6 +39,7 @@ from flask_session.redis import RedisSession, RedisSessionInterface
 from redis.exceptions import RedisError
 
 from api.compat import init_server_side_session_interface
+from api.fast_paths import authorization_header, request_cookie
 
 logger = logging.getLogger("conduit.sessions")
 
@@ -243,14 +244,14 @@ def presented_session_id(app: Flask, request: Request) -> tuple[str | None, bool
 
     An Authorization header that is not `Token x` / `Bearer x` counts as a presented, bad id ("").
     """
-    authorization = request.headers.get("Authorization")
+    authorization = authorization_header(request)
     if authorization is not None:
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
         if scheme.lower() in ("token", "bearer") and token and len(token) <= 128:
             return token, True
         return "", True
-    cookie = request.cookies.get(app.config["SESSION_COOKIE_NAME"])
+    cookie = request_cookie(request, app.config["SESSION_COOKIE_NAME"])
     if cookie:
         return cookie, False
     return None, False
