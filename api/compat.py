@@ -15,7 +15,9 @@ Inventory of every use of a library's internals, and where it lives:
   here, with the fallback it guards against);
 - api/json_provider.py: `self._app`, the app a `JSONProvider` keeps for its subclasses (so
   documented in Flask's API reference);
-- api/logging_setup.py sets `logging._srcfile = None` only where api/fast_paths.py says so.
+- api/signals.py sends with `current_app._get_current_object()` as the sender, as Flask's
+  signals documentation prescribes (the proxy is not the app receivers are connected to);
+  api/fast_paths.py takes the object behind a proxy where that was measured to pay.
 
 Nothing else in api/ reads or overrides a library's private names: flask-smorest is otherwise
 configured through `spec_kwargs`, `init_app` and `handle_http_exception`, webargs through `load_json`, Flask-Session is installed as
