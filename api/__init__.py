@@ -1,7 +1,5 @@
 """The Conduit API application factory."""
 
-from types import FunctionType
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -10,6 +8,7 @@ from api.cors import init_cors
 from api.csrf import init_csrf
 from api.db import db
 from api.docs_ui import init_docs_ui
+from api.fast_paths import FlaskRememberingSyncFunctions
 from api.json_provider import OrjsonProvider
 from api.logging_setup import configure_logging
 from api.rate_limits import init_rate_limits
@@ -19,7 +18,7 @@ from api.request_id import init_request_id
 from api.resources import activity, articles, comments, favorites, health, profiles, sessions, tags, users
 from api.resources.metrics import init_metrics_endpoint
 from api.security_headers import init_security_headers
-from api.sessions import ConduitSessionExtension
+from api.sessions import init_sessions
 from api.slugs import ArticleSlugConverter
 from api.smorest import ConduitApi
 from schemas.base import Timestamp
@@ -31,30 +30,8 @@ BLUEPRINTS = (
 )
 
 
-class ConduitFlask(Flask):
-    """Flask, remembering which of its hooks and views are coroutine functions.
-
-    Flask asks `inspect.iscoroutinefunction` of every hook and view it calls, on every request
-    (15 times for a profile read: ~1.6% of its instructions). Ours are plain functions that
-    never change once registered, so the answer is kept per function. Bound methods (a
-    MethodView's handler, made anew per request) are still asked each time.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._sync_functions = {}
-
-    def ensure_sync(self, func):
-        if type(func) is not FunctionType:
-            return super().ensure_sync(func)
-        sync = self._sync_functions.get(func)
-        if sync is None:
-            sync = self._sync_functions[func] = super().ensure_sync(func)
-        return sync
-
-
 def create_app(config: type[Config] | None = None, overrides: dict | None = None) -> Flask:
-    app = ConduitFlask(__name__)
+    app = FlaskRememberingSyncFunctions(__name__)
     app.config.from_object(config or config_for_environment())
     app.config.update(overrides or {})
     _check_config(app)
@@ -71,7 +48,7 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     db.init_app(app)
     init_redis(app)
     app.config["SESSION_REDIS"] = app.extensions["redis"]
-    ConduitSessionExtension(app)
+    init_sessions(app)
 
     app.url_map.converters["slug"] = ArticleSlugConverter
     smorest_api = ConduitApi(app)

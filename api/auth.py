@@ -23,6 +23,7 @@ from api.data import sessions as stored_sessions
 from api.data.users import fetch_user_by_id
 from api.db import db
 from api.errors import abort, abort_for_dependency
+from api.fast_paths import unproxied
 
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Token realm="conduit"'}
 
@@ -35,7 +36,7 @@ def current_user_id() -> int | None:
     after storing its session (`credentials_still_valid`). Reads that only need the caller's id (their
     `following`/`favorited` flags, the feed) therefore cost no query for the caller.
     """
-    context = g._get_current_object()  # one proxy lookup, not three (see api/db.py)
+    context = unproxied(g)
     if "current_user_id" not in context:
         context.current_user_id = _session_user_id()
     return context.current_user_id
@@ -49,7 +50,7 @@ def current_user() -> dict | None:
 
 
 def _session_user_id() -> int | None:
-    current_session = session._get_current_object()
+    current_session = unproxied(session)
     if current_session.store_error is not None:
         abort_for_dependency("redis")
     if current_session.credential_rejected:

@@ -31,6 +31,7 @@ from flask import Flask, current_app, g
 from api.db_routing import (
     Replica, ReplicaSet, init_replica_routing, note_write, reads_on_primary, replica_failed, replica_for_read,
 )
+from api.compat import pool_counters
 from api.db_context import DatabaseContext, database_context
 from api.errors import DEPENDENCY_ERRORS, is_write_conflict
 from api.signals import announce, write_conflicted
@@ -83,8 +84,8 @@ class ProcessPool:
         """Connections lent out and idle in this process's pool (zeros before first use)."""
         status = {"inUse": 0, "idle": 0, "max": self._config["DB_POOL_MAX_CONNECTIONS"]}
         if self._pool is not None:
-            # DBUtils exposes no public counters; these two attributes are its own bookkeeping.
-            status.update(inUse=self._pool._connections, idle=len(self._pool._idle_cache))
+            counters = pool_counters(self._pool)
+            status.update(inUse=counters.in_use, idle=counters.idle)
         return status
 
     def close(self) -> None:

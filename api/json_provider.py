@@ -22,6 +22,11 @@ class OrjsonProvider(DefaultJSONProvider):
         return orjson.loads(s)
 
     def response(self, *args, **kwargs):
-        payload = self._prepare_response_obj(args, kwargs)
+        # Flask's own would pass `separators` to dumps (Flask's slow path above) and decode to
+        # str; the arguments are taken as Flask documents them.
+        if args and kwargs:
+            raise TypeError("app.json.response() takes either args or kwargs, not both")
+        payload = args[0] if len(args) == 1 else args or kwargs or None
+        # `_app`: the app a JSONProvider keeps for its subclasses, as Flask documents it.
         return self._app.response_class(orjson.dumps(payload, default=self.default, option=OPTIONS),
                                         mimetype=self.mimetype)

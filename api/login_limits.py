@@ -33,6 +33,7 @@ from limits import RateLimitItem, parse
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import HTTPException
 
+from api.compat import undo_moving_window_hit
 from api.data.users import email_comparison_key
 from api.errors import DEPENDENCY_ERRORS, abort, abort_for_dependency
 
@@ -146,12 +147,9 @@ def _reserve(strategy: MovingWindowRateLimiter, budgets: list[tuple[FailureBudge
 
 
 def _give_back(strategy: MovingWindowRateLimiter, reserved: list[Reservation]) -> None:
-    # limits keeps a moving window as a Redis list of timestamps, newest first, and has no call
-    # to undo a hit: dropping the newest entry undoes ours (or a concurrent one's, which is the
-    # same moment). Best effort: an error here must not replace the answer.
-    storage = strategy.storage
+    # Best effort: an error here must not replace the answer.
     for item, identifiers in reserved:
         try:
-            storage.get_connection().lpop(storage.prefixed_key(item.key_for(*identifiers)))
+            undo_moving_window_hit(strategy.storage, item, *identifiers)
         except DEPENDENCY_ERRORS:
             current_app.logger.warning("could not give back a failed-login slot", exc_info=True)

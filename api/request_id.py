@@ -16,9 +16,7 @@ def new_request_id() -> str:
 
 
 def assign_request_id() -> None:
-    # The environ directly: werkzeug's header lookup raises and catches an exception when the
-    # header is absent, as it is on most requests.
-    presented = request.environ.get("HTTP_X_REQUEST_ID")
+    presented = request.headers.get("X-Request-ID")
     g.request_id = presented if presented and SANE_REQUEST_ID.match(presented) else new_request_id()
 
 

@@ -28,15 +28,18 @@ user's index live in different hash slots; nothing here needs them changed atomi
 
 import hashlib
 import logging
+import secrets
 import time
 from typing import Any
 
 import msgspec
 from flask import Flask, Request, Response
-from flask_session import Session
-from flask_session.base import Serializer, ServerSideSessionInterface
+from flask_session.base import Serializer
 from flask_session.redis import RedisSession, RedisSessionInterface
 from redis.exceptions import RedisError
+
+from api.compat import init_server_side_session_interface
+from api.fast_paths import authorization_header, request_cookie
 
 logger = logging.getLogger("conduit.sessions")
 
@@ -102,10 +105,8 @@ class ConduitSessionInterface(RedisSessionInterface):
     session_class = ConduitSession
 
     def __init__(self, app: Flask, client, **options):
-        # Flask-Session's constructor accepts only a redis.Redis and silently swaps anything else
-        # (a RedisCluster) for a client of localhost. The interface only calls get/set/delete,
-        # which every client has, so we run the base constructor without that check.
-        ServerSideSessionInterface.__init__(self, app, **options)
+        # Any client, a RedisCluster too: Flask-Session's Redis constructor would swap it.
+        init_server_side_session_interface(self, app, **options)
         self.client = client
         self.serializer = SessionSerializer()
 
@@ -114,7 +115,7 @@ class ConduitSessionInterface(RedisSessionInterface):
         if sid is None:
             return self._new_session()
         try:
-            data = self._retrieve_session_data(self._get_store_id(sid)) if sid else None
+            data = self._retrieve_session_data(self.store_key(sid)) if sid else None
         except RedisError as error:
             session = self._new_session(presented=True, from_header=from_header)
             session.store_error = error
@@ -144,7 +145,11 @@ class ConduitSessionInterface(RedisSessionInterface):
         return session
 
     def new_session_id(self) -> str:
-        return self._generate_sid(self.sid_length)
+        return secrets.token_urlsafe(self.sid_length)
+
+    def store_key(self, sid: str) -> str:
+        """The Redis key of session `sid` (SESSION_KEY_PREFIX + its token)."""
+        return self.key_prefix + sid
 
     def save_session(self, app: Flask, session: ConduitSession, response: Response) -> None:
         if session.store_error is not None or session.discarded:
@@ -161,7 +166,7 @@ class ConduitSessionInterface(RedisSessionInterface):
             # Nothing to store, so no cookie to set either (SESSION_REFRESH_EACH_REQUEST is off):
             # of Flask-Session's work only the Vary header is left, without its cookie settings.
             if session.accessed:
-                vary_on_cookie(response)
+                response.vary.add("Cookie")
             return
         if session.sid is None:
             session.sid = self.new_session_id()
@@ -185,7 +190,7 @@ class ConduitSessionInterface(RedisSessionInterface):
     def store_now(self, session: ConduitSession) -> None:
         """Create `session` in Redis now (see api.auth.start_session); from here on it is only
         ever updated, so a revocation that deletes it is final."""
-        self._upsert_session(self.app.permanent_session_lifetime, session, self._get_store_id(session.sid))
+        self._upsert_session(self.app.permanent_session_lifetime, session, self.store_key(session.sid))
         session.stored = True
 
     def lifetime_seconds(self, session: ConduitSession) -> int:
@@ -234,47 +239,32 @@ class ConduitSessionInterface(RedisSessionInterface):
         pipe.execute()
 
 
-def vary_on_cookie(response: Response) -> None:
-    """Add `Cookie` to the response's Vary header. Most responses have none yet: appended
-    directly, which skips werkzeug's header-set round trip (and the exception its lookup of
-    an absent header raises and catches inside)."""
-    if any(name.lower() == "vary" for name, _value in response.headers):
-        response.vary.add("Cookie")
-    else:
-        response.headers.add("Vary", "Cookie")
-
-
 def presented_session_id(app: Flask, request: Request) -> tuple[str | None, bool]:
     """The session id the caller presented, and whether it came from the Authorization header.
 
     An Authorization header that is not `Token x` / `Bearer x` counts as a presented, bad id ("").
     """
-    # Read from the environ, and the cookies only when there are any: werkzeug's header and
-    # cookie lookups raise and catch an exception for every absent name, on every request.
-    environ = request.environ
-    authorization = environ.get("HTTP_AUTHORIZATION")
+    authorization = authorization_header(request)
     if authorization is not None:
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
         if scheme.lower() in ("token", "bearer") and token and len(token) <= 128:
             return token, True
         return "", True
-    cookie = request.cookies.get(app.config["SESSION_COOKIE_NAME"]) if "HTTP_COOKIE" in environ else None
+    cookie = request_cookie(request, app.config["SESSION_COOKIE_NAME"])
     if cookie:
         return cookie, False
     return None, False
 
 
-class ConduitSessionExtension(Session):
-    """Flask-Session configured from SESSION_* settings, with our interface for SESSION_TYPE=redis."""
-
-    def _get_interface(self, app: Flask) -> ConduitSessionInterface:
-        config = app.config
-        return ConduitSessionInterface(
-            app,
-            client=config["SESSION_REDIS"],
-            key_prefix=config["SESSION_KEY_PREFIX"],
-            use_signer=False,
-            permanent=True,
-            sid_length=config["SESSION_ID_LENGTH"],
-        )
+def init_sessions(app: Flask) -> None:
+    """Serve Flask's `session` from Redis through our interface, configured from SESSION_* settings."""
+    config = app.config
+    app.session_interface = ConduitSessionInterface(
+        app,
+        client=config["SESSION_REDIS"],
+        key_prefix=config["SESSION_KEY_PREFIX"],
+        use_signer=False,
+        permanent=True,
+        sid_length=config["SESSION_ID_LENGTH"],
+    )

@@ -73,7 +73,6 @@ class Config:
     LIST_CACHE_ENABLED = env_bool("LIST_CACHE_ENABLED", False)
 
     # --- sessions (Flask-Session, Redis backend)
-    SESSION_TYPE = "redis"
     SESSION_KEY_PREFIX = env_str("SESSION_KEY_PREFIX", "conduit:session:")
     SESSION_ID_LENGTH = 32
     PERMANENT_SESSION_LIFETIME = env_seconds("PERMANENT_SESSION_LIFETIME", timedelta(days=31))

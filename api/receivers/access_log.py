@@ -17,7 +17,6 @@ logger = logging.getLogger("conduit.access")
 
 
 def log_request(sender, response, **extra) -> None:
-    context = g._get_current_object()  # one proxy lookup for several reads (see api/db.py)
     duration = request_duration_seconds()
     duration_ms = round(duration * 1000, 2) if duration is not None else None
     method, route, status = request.method, route_template(), response.status_code
@@ -33,7 +32,7 @@ def log_request(sender, response, **extra) -> None:
             "status": status,
             "duration_ms": duration_ms,
             "sql_queries": db.context().query_count,
-            "user_id": context.get("current_user_id"),
+            "user_id": g.get("current_user_id"),
             "client_ip": client_ip(),
         },
     )
