@@ -2,8 +2,12 @@
 
 from marshmallow import fields
 
-from api.data.account_events import EVENT_TYPES, REVOCATION_REASONS
 from schemas.base import BaseSchema, Timestamp
+
+# The types the activity log records (api/receivers/activity_log.py writes them) and why a
+# session was revoked (session_revoked events only; api/services/sessions.py says which).
+EVENT_TYPES = ("registered", "login", "login_failed", "logout", "password_changed", "session_revoked")
+REVOCATION_REASONS = ("user", "admin", "limit")
 
 
 class AccountEventSchema(BaseSchema):

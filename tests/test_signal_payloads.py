@@ -5,6 +5,7 @@ import pytest
 
 from api.receivers import activity_log
 from api.signals import PAYLOADS, announce, session_revoked, user_registered
+from schemas.activity import EVENT_TYPES
 from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
 from tests.faults import InjectedFault, fail_after
 
@@ -73,3 +74,7 @@ def test_an_account_and_its_registered_event_exist_together_or_not_at_all(app, m
                                                             "password": DEFAULT_PASSWORD}})
     monkeypatch.undo()
     assert register(app.test_client(), username=name)["username"] == name  # nothing was left behind
+
+
+def test_the_documented_event_types_are_the_ones_the_activity_log_writes():
+    assert sorted(activity_log.EVENT_TYPE_BY_SIGNAL.values()) == sorted(EVENT_TYPES)

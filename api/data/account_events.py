@@ -2,13 +2,6 @@
 
 from api.db import db
 
-# The types the activity log records (the receivers in api/receivers/activity_log.py write them).
-EVENT_TYPES = ("registered", "login", "login_failed", "logout", "password_changed", "session_revoked")
-
-
-# Why a session was revoked (session_revoked events only).
-REVOCATION_REASONS = ("user", "admin", "limit")
-
 
 def insert_account_events(user_id: int, event_type: str, ip: str | None, user_agent: str | None,
                           *, reason: str | None = None, count: int = 1) -> None:
