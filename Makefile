@@ -93,7 +93,7 @@ fresh-check:
 # throwaway database and Redis prefix, anonymous and authenticated, FUZZ_EXAMPLES per operation.
 FUZZ_EXAMPLES ?= 100
 fuzz: services
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m tests.fuzzing
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m tests.support.fuzzing
 
 # The benchmark: its own database and Redis prefix, never the data of `make run`.
 $(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
 
 
 def test_registration_returns_201_with_user_and_token(client):

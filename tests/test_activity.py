@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from flask import request_finished
 
 from api.db import db
-from tests.factories import auth_header, login, register
+from tests.support.factories import auth_header, login, register
 
 
 def activity(client, token: str, query: str = "") -> dict:

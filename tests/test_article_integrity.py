@@ -1,13 +1,13 @@
 """A failure between two statements of article creation leaves nothing behind: no article, no
-tag, no tag link, no signal. Faults are injected after real statements (tests/faults.py)."""
+tag, no tag link, no signal. Faults are injected after real statements (tests/support/faults.py)."""
 
 import pytest
 
 from api.data import articles as articles_data
 from api.db import db
 from api.signals import article_created
-from tests.factories import auth_header, register, unique
-from tests.faults import fail_after
+from tests.support.factories import auth_header, register, unique
+from tests.support.faults import fail_after
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import auth_header, create_article, favorite, follow, register, unique
+from tests.support.factories import auth_header, create_article, favorite, follow, register, unique
 
 
 @pytest.fixture(scope="module")

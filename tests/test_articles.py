@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from tests.factories import add_comment, auth_header, create_article, favorite, register, unique
+from tests.support.factories import add_comment, auth_header, create_article, favorite, register, unique
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

@@ -11,7 +11,7 @@ from api.services.sessions import credentials_still_valid, session_discarded_on_
 from api.data.users import disable_user, fetch_user_by_email
 from api.errors import abort
 from api.sessions import user_sessions_key
-from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
 
 COMMANDS = [["db", "upgrade"], ["db", "status"], ["seed"], ["users", "create"], ["users", "disable"],
             ["sessions", "list"], ["sessions", "revoke"], ["sessions", "purge-expired"]]

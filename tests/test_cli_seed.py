@@ -7,7 +7,7 @@ import pytest
 
 from api import seeding
 from api.db import db
-from tests.factories import login
+from tests.support.factories import login
 
 
 @pytest.fixture

@@ -3,8 +3,8 @@ with `commentsCount`, for a fixed number of SQL statements whatever the page siz
 
 import pytest
 
-from tests.factories import add_comment, auth_header, create_article, register, unique
-from tests.probes import count_queries
+from tests.support.factories import add_comment, auth_header, create_article, register, unique
+from tests.support.probes import count_queries
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.factories import add_comment, auth_header, create_article, follow, register, unique
+from tests.support.factories import add_comment, auth_header, create_article, follow, register, unique
 
 
 @pytest.fixture

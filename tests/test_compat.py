@@ -17,7 +17,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from api.compat import ApiWithoutDefaultComponents, pool_counters, undo_moving_window_hit
 from api.sessions import ConduitSessionInterface, UnreadableSession
-from tests.factories import register, unique
+from tests.support.factories import register, unique
 
 
 def test_dbutils_pool_counts_connections_lent_out_and_idle(make_app):

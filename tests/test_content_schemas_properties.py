@@ -23,8 +23,8 @@ from schemas.comments import CommentPathSchema, NewCommentRequestSchema
 from schemas.pagination import DEFAULT_LIMIT, MAX_LIMIT, PaginationQuerySchema
 from schemas.profiles import ProfilePathSchema
 from schemas.tags import TagsResponseSchema
-from tests.factories import auth_header, create_article, register
-from tests.strategies import (
+from tests.support.factories import auth_header, create_article, register
+from tests.support.strategies import (
     bodies,
     bounded_odd_text,
     comment_bodies,

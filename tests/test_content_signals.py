@@ -1,8 +1,8 @@
 """The content signals: sent once per real change, with the documented arguments."""
 
 from api import signals
-from tests.factories import add_comment, auth_header, create_article, favorite, follow, register, unique
-from tests.probes import recorded
+from tests.support.factories import add_comment, auth_header, create_article, favorite, follow, register, unique
+from tests.support.probes import recorded
 
 
 def test_article_lifecycle_signals(app, api_client):

@@ -7,7 +7,7 @@ from api import create_app
 from api.cors import origin_allowed
 from api.security_headers import set_page_policy
 from settings import DevelopmentConfig, ProductionConfig
-from tests.factories import auth_header, register
+from tests.support.factories import auth_header, register
 
 ALLOWED = "http://localhost:3000"
 STRICT_POLICY = "default-src 'none'; frame-ancestors 'none'"

@@ -3,7 +3,7 @@ refused (403, before the view runs) when their Origin, or Referer, is foreign.""
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, auth_header, register, unique
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, register, unique
 
 FOREIGN = "https://evil.example"
 ALLOWED = "http://localhost:3000"  # one of the default CORS_ORIGINS

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from api.docs_ui import DOCS_PAGE_POLICY
-from tests.factories import DEFAULT_PASSWORD, register
+from tests.support.factories import DEFAULT_PASSWORD, register
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, auth_header, create_article, login, register, unique
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, create_article, login, register, unique
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from api.data.article_pages import ArticleFilters, article_count_sql, article_page_sql, query_args
 from api.data.feed_pages import feed_page_sql
 from api.db import db
-from tests.factories import unique
+from tests.support.factories import unique
 
 # Filter name -> the access types that read only matching rows (no scan of a whole index).
 SELECTIVE = {"const", "eq_ref", "ref", "range"}

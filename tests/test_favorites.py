@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import auth_header, create_article, favorite, register, unique
+from tests.support.factories import auth_header, create_article, favorite, register, unique
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.factories import auth_header, create_article, follow, register
+from tests.support.factories import auth_header, create_article, follow, register
 
 
 @pytest.fixture

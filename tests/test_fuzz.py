@@ -1,11 +1,11 @@
 """Schemathesis against the live service, both modes, a few examples per operation: no server
 error, no undocumented status, content type, header or body, no invalid input accepted or valid
-input refused (tests/fuzzing.py; `make fuzz` runs the same with more examples)."""
+input refused (tests/support/fuzzing.py; `make fuzz` runs the same with more examples)."""
 
 
 import pytest
 
-from tests.fuzzing import MODES, run_schemathesis, seed_fixtures
+from tests.support.fuzzing import MODES, run_schemathesis, seed_fixtures
 
 EXAMPLES_PER_OPERATION = 10
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}

@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from tests.factories import unique
-from tests.servers import live_gunicorn
+from tests.support.factories import unique
+from tests.support.servers import live_gunicorn
 
 pytestmark = pytest.mark.slow
 

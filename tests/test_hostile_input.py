@@ -6,7 +6,7 @@ import flask_smorest
 import pytest
 
 from api import smorest
-from tests.factories import auth_header, register, unique
+from tests.support.factories import auth_header, register, unique
 
 
 def assert_client_error(response, status: int) -> dict:

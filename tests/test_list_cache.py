@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.factories import auth_header, create_article, favorite, follow, register, unique
-from tests.probes import count_queries
+from tests.support.factories import auth_header, create_article, favorite, follow, register, unique
+from tests.support.probes import count_queries
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import pytest
 
 from api.data.users import fetch_user_by_email
-from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
-from tests.logs import access_lines, captured_log, json_lines
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
+from tests.support.logs import access_lines, captured_log, json_lines
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ with the same parameters. Counted, not timed, so the test cannot be flaky."""
 import pytest
 from argon2 import PasswordHasher
 
-from tests.factories import login, register, unique
+from tests.support.factories import login, register, unique
 
 
 @pytest.fixture

@@ -1,8 +1,8 @@
 import pytest
 from prometheus_client import REGISTRY
 
-from tests.factories import auth_header, login, register
-from tests.scrape import scrape
+from tests.support.factories import auth_header, login, register
+from tests.support.scrape import scrape
 
 HEALTH_OK = {"method": "GET", "route": "/api/health", "status": "200"}
 

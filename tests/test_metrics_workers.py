@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from prometheus_client import CollectorRegistry, multiprocess
 
-from tests.scrape import Scrape
+from tests.support.scrape import Scrape
 
 ROOT = Path(__file__).resolve().parent.parent
 HEALTH_OK = {"method": "GET", "route": "/api/health", "status": "200"}

@@ -1,6 +1,6 @@
 """MySQL down or restarted: a quick 503 with Retry-After (never a 500); after it returns the pool
 replaces its dead connections by itself, so no request fails on a stale one; sessions (in Redis)
-outlive the database restart. MariaDB here is a throwaway server of our own (tests/servers.py)."""
+outlive the database restart. MariaDB here is a throwaway server of our own (tests/support/servers.py)."""
 
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -12,8 +12,8 @@ from api import create_app
 from api.db import db
 from api.migrations import upgrade
 from settings import TestConfig
-from tests.factories import auth_header, login, register
-from tests.servers import throwaway_mariadb
+from tests.support.factories import auth_header, login, register
+from tests.support.servers import throwaway_mariadb
 
 pytestmark = pytest.mark.slow
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
 
 
 def test_registration_and_login_are_not_stored(api_client):

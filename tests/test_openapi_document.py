@@ -11,7 +11,7 @@ import yaml
 from openapi_spec_validator import validate
 
 from api.openapi import ERROR_MODEL, documentation_app
-from tests.factories import auth_header
+from tests.support.factories import auth_header
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPORTED = ROOT / "openapi" / "openapi.json"

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from api.db import db
-from tests.factories import login
+from tests.support.factories import login
 
 UNAVAILABLE = "The service is temporarily unavailable (mysql cannot be reached). Retry later."
 

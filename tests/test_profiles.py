@@ -1,4 +1,4 @@
-from tests.factories import auth_header, follow, register, unique
+from tests.support.factories import auth_header, follow, register, unique
 
 
 def test_profile_shows_public_fields_and_not_following_to_anonymous(api_client):

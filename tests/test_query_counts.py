@@ -9,9 +9,9 @@ a Redis cache while the content generation stays the same: right after a change 
 
 import pytest
 
-from tests.factories import add_comment, auth_header, create_article, favorite, follow, register, unique
+from tests.support.factories import add_comment, auth_header, create_article, favorite, follow, register, unique
 from api.cache import content_cache
-from tests.probes import count_queries
+from tests.support.probes import count_queries
 
 
 def make_counts_stale(app):

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, auth_header, create_article, register, unique
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, create_article, register, unique
 
 THREADS = 12
 

@@ -5,32 +5,10 @@ Every test builds its own app with limits switched on and uses client addresses 
 so counters never leak between tests (they live in Redis under the run's key prefix).
 """
 
-import random
 import time
 
-from tests.factories import DEFAULT_PASSWORD, login, register, unique
-
-
-def unique_ip() -> str:
-    return f"198.18.{random.randint(0, 255)}.{random.randint(1, 254)}"
-
-
-def client_at(app, ip: str):
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = ip
-    return client
-
-
-def limited_app(make_app, **limits):
-    return make_app(RATELIMIT_ENABLED=True, **limits)
-
-
-def assert_too_many(response, message_start: str):
-    assert response.status_code == 429
-    assert int(response.headers["Retry-After"]) >= 0
-    body = response.get_json()
-    assert list(body["errors"]) == ["body"]
-    assert body["errors"]["body"][0].startswith(message_start)
+from tests.support.factories import DEFAULT_PASSWORD, login, register, unique
+from tests.support.limits import assert_too_many, client_at, limited_app, unique_ip
 
 
 def test_failed_logins_over_the_limit_get_429_even_with_the_right_password(make_app):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
 
 NEEDED = ("Changing the password or email needs proof that you are the account's owner: send your current"
           " password as currentPassword, or log in again (this session logged in too long ago).")

@@ -1,8 +1,8 @@
 from api.receivers import connect_receiver
 from api.signals import user_logged_in
-from tests.factories import auth_header, login, register
-from tests.logs import captured_log, json_lines
-from tests.scrape import scrape
+from tests.support.factories import auth_header, login, register
+from tests.support.logs import captured_log, json_lines
+from tests.support.scrape import scrape
 
 
 class ReceiverBroke(Exception):

@@ -1,6 +1,6 @@
 """Redis down: anonymous requests keep working, presented credentials get a quick 503 (never a
 500, never a silent "anonymous"), and everything works again when Redis returns, without
-restarting the app. Redis here is a throwaway server of our own (tests/servers.py)."""
+restarting the app. Redis here is a throwaway server of our own (tests/support/servers.py)."""
 
 import time
 from datetime import timedelta
@@ -9,8 +9,8 @@ import pytest
 import redis
 
 from api.signals import article_created
-from tests.factories import auth_header, login, register, unique
-from tests.servers import throwaway_redis
+from tests.support.factories import auth_header, login, register, unique
+from tests.support.servers import throwaway_redis
 
 pytestmark = pytest.mark.slow
 

@@ -8,8 +8,8 @@ import os
 
 import pytest
 
-from tests.cluster_servers import AppInstance, call, running
-from tests.factories import DEFAULT_PASSWORD, unique
+from tests.support.cluster_servers import AppInstance, call, running
+from tests.support.factories import DEFAULT_PASSWORD, unique
 
 pytestmark = pytest.mark.slow
 

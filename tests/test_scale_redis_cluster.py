@@ -13,9 +13,9 @@ from redis.cluster import RedisCluster
 from api import create_app
 from api.sessions import user_sessions_key
 from settings import TestConfig
-from tests.cluster_servers import create_redis_cluster, redis_cluster_nodes, running
-from tests.factories import auth_header, create_article, login, register, unique
-from tests.probes import count_queries
+from tests.support.cluster_servers import create_redis_cluster, redis_cluster_nodes, running
+from tests.support.factories import auth_header, create_article, login, register, unique
+from tests.support.probes import count_queries
 
 pytestmark = pytest.mark.slow
 

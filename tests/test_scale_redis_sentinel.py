@@ -15,8 +15,8 @@ import pytest
 
 from api import create_app
 from settings import TestConfig
-from tests.cluster_servers import RedisSentinel, RedisServer, running, wait_until
-from tests.factories import auth_header, login, register
+from tests.support.cluster_servers import RedisSentinel, RedisServer, running, wait_until
+from tests.support.factories import auth_header, login, register
 
 pytestmark = pytest.mark.slow
 

@@ -14,9 +14,9 @@ from api import create_app
 from api.db import db
 from api.migrations import upgrade
 from settings import TestConfig
-from tests.cluster_servers import MariaDBServer, install_all, replicate, running, wait_caught_up, wait_until
-from tests.factories import DEFAULT_PASSWORD, auth_header, create_article, login, register, unique
-from tests.probes import count_queries_by_pool
+from tests.support.cluster_servers import MariaDBServer, install_all, replicate, running, wait_caught_up, wait_until
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, create_article, login, register, unique
+from tests.support.probes import count_queries_by_pool
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, unique
+from tests.support.factories import DEFAULT_PASSWORD, unique
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests.factories import auth_header, register
-from tests.servers import SessionStoreRedis, throwaway_redis
+from tests.support.factories import auth_header, register
+from tests.support.servers import SessionStoreRedis, throwaway_redis
 
 
 @pytest.fixture

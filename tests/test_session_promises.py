@@ -12,8 +12,8 @@ import pytest
 
 from api.data import sessions as stored_sessions
 from api.signals import session_revoked, user_logged_in
-from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
-from tests.probes import recorded
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
+from tests.support.probes import recorded
 
 
 def status_of(client, token: str) -> int:

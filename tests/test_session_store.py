@@ -1,6 +1,6 @@
 """Sessions live in Redis under the configured prefix, with the configured lifetimes."""
 
-from tests.factories import auth_header, login, register
+from tests.support.factories import auth_header, login, register
 
 
 def test_session_key_is_prefix_plus_token_with_long_lifetime(app, client, redis_client):

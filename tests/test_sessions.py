@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import request
 
 from api.sessions import user_sessions_key
-from tests.factories import DEFAULT_PASSWORD, auth_header, login, register
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, login, register
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 

@@ -5,8 +5,8 @@ import pytest
 
 from api.receivers import activity_log
 from api.signals import PAYLOADS, announce, session_revoked, user_registered
-from tests.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
-from tests.faults import InjectedFault, fail_after
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
+from tests.support.faults import InjectedFault, fail_after
 
 ACCOUNT_SIGNALS = {"user-registered", "user-logged-in", "user-login-failed", "user-logged-out",
                    "password-changed", "user-updated", "session-revoked"}

@@ -12,8 +12,8 @@ from slugify import slugify
 
 from api.slugs import RESERVED_SLUGS, SLUG_BASE_MAX_LENGTH, SUFFIX_BYTES, slug_for_title, with_random_suffix
 from schemas.articles import SLUG_PATTERN, ArticlePathSchema
-from tests.factories import auth_header, create_article, register, unique
-from tests.strategies import lone_surrogates, not_blank, odd_characters, odd_text, scalar_characters, titles
+from tests.support.factories import auth_header, create_article, register, unique
+from tests.support.strategies import lone_surrogates, not_blank, odd_characters, odd_text, scalar_characters, titles
 
 SLUG = re.compile(SLUG_PATTERN)
 SUFFIXED_MAX_LENGTH = SLUG_BASE_MAX_LENGTH + 1 + 2 * SUFFIX_BYTES

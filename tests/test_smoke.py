@@ -1,4 +1,4 @@
-from tests.factories import auth_header, register
+from tests.support.factories import auth_header, register
 
 
 def test_registered_user_reads_itself_by_token(client):

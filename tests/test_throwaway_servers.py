@@ -2,8 +2,8 @@
 
 import pytest
 
-from tests import cluster_servers
-from tests.servers import MariaDBServer, find_binary
+from tests.support import cluster_servers
+from tests.support.servers import MariaDBServer, find_binary
 
 SERVER = find_binary("mariadbd", "mysqld")
 INSTALL = find_binary("mariadb-install-db", "mysql_install_db")

@@ -8,8 +8,8 @@ from api.data import users as users_data
 from api.db import db
 from api.services import accounts as accounts_service
 from settings.pool import DatabaseAddress
-from tests.factories import register, unique
-from tests.faults import InjectedFault, fail_after
+from tests.support.factories import register, unique
+from tests.support.faults import InjectedFault, fail_after
 
 
 def new_user(prefix: str = "tx") -> tuple[str, str]:

@@ -15,7 +15,7 @@ from schemas.users import (
     NewUserRequestSchema,
     UpdateUserRequestSchema,
 )
-from tests.strategies import any_text, envelopes, http_documents, json_values, load_or_refuse
+from tests.support.strategies import any_text, envelopes, http_documents, json_values, load_or_refuse
 
 REQUEST_SCHEMAS = [NewUserRequestSchema, LoginUserRequestSchema, UpdateUserRequestSchema]
 FIELD_NAMES = ["username", "email", "password", "bio", "image", "remember", "token"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import DEFAULT_PASSWORD, auth_header, register, unique
+from tests.support.factories import DEFAULT_PASSWORD, auth_header, register, unique
 
 
 def _new_user(**changes):

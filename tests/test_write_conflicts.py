@@ -16,8 +16,8 @@ from api.db import db, retry_on_conflict
 from api.services import social
 from api.signals import article_favorited, article_updated, dependency_failed, write_conflicted
 from settings.pool import DatabaseAddress
-from tests.factories import auth_header, create_article, register, unique
-from tests.probes import recorded
+from tests.support.factories import auth_header, create_article, register, unique
+from tests.support.probes import recorded
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """Writes are limited per user, in one bucket shared by article, comment, favorite and follow writes."""
 
-from tests.factories import add_comment, auth_header, create_article, favorite, register
-from tests.test_rate_limits import assert_too_many
+from tests.support.factories import add_comment, auth_header, create_article, favorite, register
+from tests.support.limits import assert_too_many
 
 
 def test_one_user_shares_one_write_budget_across_write_endpoints(make_app):

@@ -2,16 +2,16 @@
 
 - anonymous: no credentials (schemathesis still makes up Authorization headers and cookies of
   its own, which must get the documented 401);
-- authenticated: `Authorization: Token <token>` of a registered user (tests/fuzz_hooks.py).
+- authenticated: `Authorization: Token <token>` of a registered user (tests/support/fuzz_hooks.py).
 
 Each run reads the OpenAPI document the service itself serves, sends a bounded number of
 generated requests per operation (valid and invalid ones) and checks every answer: no 5xx, a
 status code the document lists for the operation, the documented content type, headers and
-body schema (tests/schemathesis.toml). Before it, a few users, articles and comments are
+body schema (tests/support/schemathesis.toml). Before it, a few users, articles and comments are
 seeded, so that path parameters can name real resources.
 
 The suite runs both modes with a few examples (tests/test_fuzz.py); `make fuzz` runs
-`python -m tests.fuzzing` with more (FUZZ_EXAMPLES, default 100) against gunicorn on a
+`python -m tests.support.fuzzing` with more (FUZZ_EXAMPLES, default 100) against gunicorn on a
 database and Redis prefix of its own, and prints a summary.
 """
 
@@ -32,12 +32,12 @@ from api import create_app
 from api.migrations import drop_database, upgrade
 from api.redis_store import delete_keys_under
 from settings import Config, isolated_storage
-from tests.factories import DEFAULT_PASSWORD, add_comment, create_article, favorite, follow, register, unique
-from tests.servers import live_gunicorn
+from tests.support.factories import DEFAULT_PASSWORD, add_comment, create_article, favorite, follow, register, unique
+from tests.support.servers import live_gunicorn
 
-TESTS_DIR = Path(__file__).resolve().parent
-PROJECT_ROOT = TESTS_DIR.parent
-CONFIG_FILE = TESTS_DIR / "schemathesis.toml"
+SUPPORT_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = SUPPORT_DIR.parents[1]
+CONFIG_FILE = SUPPORT_DIR / "schemathesis.toml"
 MODES = ("anonymous", "authenticated")
 OPENAPI_PATH = "/api/openapi.json"
 DEFAULT_SEED = 20261129
@@ -102,7 +102,7 @@ def run_schemathesis(base_url: str, mode: str, fixtures: dict, *, max_examples: 
         fixtures_path.write_text(json.dumps({**fixtures, "mode": mode, "base_url": base_url}))
         environment = {
             **os.environ,
-            "SCHEMATHESIS_HOOKS": "tests.fuzz_hooks",
+            "SCHEMATHESIS_HOOKS": "tests.support.fuzz_hooks",
             "CONDUIT_FUZZ_FIXTURES": str(fixtures_path),
             "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
         }

@@ -1,7 +1,7 @@
-"""Schemathesis hooks of the fuzz runs (tests/fuzzing.py loads them with SCHEMATHESIS_HOOKS).
+"""Schemathesis hooks of the fuzz runs (tests/support/fuzzing.py loads them with SCHEMATHESIS_HOOKS).
 
 They read the run's fixtures, a JSON file named by CONDUIT_FUZZ_FIXTURES (written by
-tests/fuzzing.py before `st run` starts):
+tests/support/fuzzing.py before `st run` starts):
 
 - authenticated mode: every request carries `Authorization: Token <token>` of a registered
   user. When the token dies (the fuzzer logged it out, or revoked it), schemathesis sees the
