@@ -89,7 +89,7 @@ test: services node-tools browser test-servers
 fresh-check:
 	bash scripts/fresh-check.sh
 
-# The longer schemathesis run (tests/test_fuzz.py runs a short one): gunicorn on its own
+# The longer schemathesis run (tests/contract/test_fuzz.py runs a short one): gunicorn on its own
 # throwaway database and Redis prefix, anonymous and authenticated, FUZZ_EXAMPLES per operation.
 FUZZ_EXAMPLES ?= 100
 fuzz: services

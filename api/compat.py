@@ -1,6 +1,6 @@
 """Where we rely on a library's private behaviour: each use in one small function, with the
 version it was checked against (requirements.txt pins it) and the reason no public API serves.
-tests/test_compat.py runs each against the real library and fails when an upgrade changes it.
+tests/reliability/test_compat.py runs each against the real library and fails when an upgrade changes it.
 
 Inventory of every use of a library's internals, and where it lives:
 

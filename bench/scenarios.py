@@ -1,7 +1,7 @@
 """The scenarios: which requests each one sends, what it is compared with, and its target.
 
 A scenario's requests are listed in a file that bench/wrk/requests.lua cycles through; the
-same requests, sent once each, are what the fast test checks (tests/test_bench.py). Read
+same requests, sent once each, are what the fast test checks (tests/operations/test_bench.py). Read
 scenarios also name the anonymous requests that give the same responses from the ceilings.
 """
 

@@ -10,7 +10,7 @@ status code the document lists for the operation, the documented content type, h
 body schema (tests/support/schemathesis.toml). Before it, a few users, articles and comments are
 seeded, so that path parameters can name real resources.
 
-The suite runs both modes with a few examples (tests/test_fuzz.py); `make fuzz` runs
+The suite runs both modes with a few examples (tests/contract/test_fuzz.py); `make fuzz` runs
 `python -m tests.support.fuzzing` with more (FUZZ_EXAMPLES, default 100) against gunicorn on a
 database and Redis prefix of its own, and prints a summary.
 """

@@ -17,7 +17,7 @@ def test_failing_receiver_is_logged_and_counted_and_the_request_succeeds(make_ap
     app = make_app(METRICS_ENABLED=True, LOG_FORMAT="json")
     client = app.test_client()
     user = register(client)
-    failures = {"signal": "user-logged-in", "receiver": "tests.test_receivers.fail_on_login"}
+    failures = {"signal": "user-logged-in", "receiver": "tests.operations.test_receivers.fail_on_login"}
     before = scrape(client).value("conduit_signal_receiver_failures_total", **failures)
     connected = connect_receiver(app, user_logged_in, fail_on_login)
     try:

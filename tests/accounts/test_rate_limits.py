@@ -1,5 +1,5 @@
 """Rate limits: failed logins per account and IP, registrations per IP; 429 with Retry-After.
-(Reserving failed-login slots, the per-IP budget and Redis outages: tests/test_login_limits.py.)
+(Reserving failed-login slots, the per-IP budget and Redis outages: tests/accounts/test_login_limits.py.)
 
 Every test builds its own app with limits switched on and uses client addresses of its own,
 so counters never leak between tests (they live in Redis under the run's key prefix).
@@ -108,7 +108,7 @@ def test_limits_without_redis_never_500(make_app):
     # error from the end of the request instead of answering it.
     app = limited_app(make_app, REDIS_URL="redis://127.0.0.1:1/0", RATELIMIT_REGISTER="1 per hour",
                       PROPAGATE_EXCEPTIONS=False)
-    # Logins answer 503 before any password check (tests/test_login_limits.py); registration
+    # Logins answer 503 before any password check (tests/accounts/test_login_limits.py); registration
     # is counted in this worker's memory and needs Redis for its session: 503, not a 500.
     name = unique()
     response = client_at(app, unique_ip()).post(

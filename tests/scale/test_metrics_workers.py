@@ -17,7 +17,7 @@ from prometheus_client import CollectorRegistry, multiprocess
 
 from tests.support.scrape import Scrape
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 HEALTH_OK = {"method": "GET", "route": "/api/health", "status": "200"}
 BATCH, MAX_BATCHES = 20, 10
 

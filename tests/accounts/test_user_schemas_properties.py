@@ -22,7 +22,7 @@ FIELD_NAMES = ["username", "email", "password", "bio", "image", "remember", "tok
 
 user_envelopes = envelopes("user", FIELD_NAMES)
 
-# "." and ".." are no usable path segment: refused (tests/test_path_safe_usernames.py).
+# "." and ".." are no usable path segment: refused (tests/accounts/test_path_safe_usernames.py).
 usernames = st.from_regex(r"[A-Za-z0-9_.-]{1,64}", fullmatch=True).filter(lambda name: name not in (".", ".."))
 emails = st.from_regex(r"[a-z0-9]{1,20}(\.[a-z0-9]{1,10})?@[a-z0-9]{1,20}\.(com|org|io)", fullmatch=True)
 passwords = st.text(min_size=PASSWORD_MIN_LENGTH, max_size=PASSWORD_MAX_LENGTH)

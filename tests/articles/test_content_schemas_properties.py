@@ -175,7 +175,7 @@ def test_the_slug_path_parameter_accepts_exactly_the_slug_pattern(slug):
 
 @given(username=odd_text(max_size=70) | st.from_regex(r"[A-Za-z0-9_.-]{1,70}\n?", fullmatch=True))
 def test_the_profile_path_parameter_accepts_exactly_registrable_usernames(username):
-    # "." and ".." are no usable path segment, so no account has them (tests/test_path_safe_usernames.py).
+    # "." and ".." are no usable path segment, so no account has them (tests/accounts/test_path_safe_usernames.py).
     valid = re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", username) is not None and username not in (".", "..")
     try:
         loaded = ProfilePathSchema().load({"username": username})

@@ -13,7 +13,7 @@ from openapi_spec_validator import validate
 from api.openapi import ERROR_MODEL, documentation_app
 from tests.support.factories import auth_header
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXPORTED = ROOT / "openapi" / "openapi.json"
 UPSTREAM = ROOT.parent / "shared" / "realworld" / "openapi.yml"
 METHODS = ("get", "put", "post", "delete", "patch")

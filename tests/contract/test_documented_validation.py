@@ -1,5 +1,5 @@
 """The document and the validators say the same thing: each test pins a disagreement the fuzzer
-(tests/test_fuzz.py) found, where the API accepted what the document calls invalid, refused
+(tests/contract/test_fuzz.py) found, where the API accepted what the document calls invalid, refused
 what it calls valid, or routed a request past its documented answer."""
 
 import re

@@ -15,7 +15,7 @@ import pytest
 
 from tests.support.factories import DEFAULT_PASSWORD, unique
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 

@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COLLECTION = ROOT / "openapi" / "conduit.postman_collection.json"
 DOCUMENT = ROOT / "openapi" / "openapi.json"
 NEWMAN = ROOT / "node_modules" / ".bin" / "newman"
