@@ -7,6 +7,8 @@ import pytest
 
 from tests.support.fuzzing import MODES, run_schemathesis, seed_fixtures
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES_PER_OPERATION = 10
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 

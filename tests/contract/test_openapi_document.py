@@ -54,6 +54,7 @@ def test_document_is_valid_openapi(document):
     validate(document)
 
 
+@pytest.mark.slow
 def test_linter_reports_no_problem():
     redocly = ROOT / "node_modules" / ".bin" / "redocly"
     assert redocly.exists(), "no node_modules: `make test` installs node, npm and them"

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 COLLECTION = ROOT / "openapi" / "conduit.postman_collection.json"
 DOCUMENT = ROOT / "openapi" / "openapi.json"
@@ -27,6 +29,7 @@ def template_of(request: dict) -> tuple[str, str]:
     return request["method"], "/" + "/".join(parts)
 
 
+@pytest.mark.slow
 def test_committed_collection_is_current(tmp_path):
     assert NEWMAN.exists(), "no node_modules: `make test` installs node, npm and them"
     fresh = tmp_path / "collection.json"
@@ -50,6 +53,7 @@ def test_collection_covers_every_operation_and_sends_the_token_where_required():
     assert {variable["key"] for variable in collection["variable"]} >= {"baseUrl", "token"}
 
 
+@pytest.mark.slow
 def test_newman_runs_the_collection_twice_in_a_row_with_the_documented_statuses(live_server, tmp_path):
     assert NEWMAN.exists(), "no node_modules: `make test` installs node, npm and them"
     report = tmp_path / "report.json"

@@ -5,6 +5,8 @@ import pytest
 from tests.support import cluster_servers
 from tests.support.servers import MariaDBServer, find_binary
 
+pytestmark = pytest.mark.slow
+
 SERVER = find_binary("mariadbd", "mysqld")
 INSTALL = find_binary("mariadb-install-db", "mysql_install_db")
 # mariadb-install-db's own message when the data directory cannot be made.

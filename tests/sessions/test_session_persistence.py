@@ -5,6 +5,8 @@ import pytest
 from tests.support.factories import auth_header, register
 from tests.support.servers import SessionStoreRedis, throwaway_redis
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def session_store():
