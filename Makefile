@@ -9,12 +9,13 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: run test test-fast fresh-check fuzz venv services migrate node-tools test-servers browser openapi postman lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
+.PHONY: run test test-fast lint fresh-check fuzz venv services migrate node-tools test-servers browser openapi postman lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
 	@echo "make test          provision everything, then run the whole test suite"
 	@echo "make test-fast     the tests that start no server, browser or npm tool of their own (marked slow), on 2 workers"
+	@echo "make lint          ruff and mypy over api/, schemas/, settings/, bench/ and tests/"
 	@echo "make fuzz          schemathesis against a live server, both modes, FUZZ_EXAMPLES (100) per operation"
 	@echo "make fresh-check   the two commands above on a fresh Debian 12 chroot (root; minutes)"
 	@echo "make openapi       export the OpenAPI document to openapi/openapi.json (commit it)"
@@ -84,6 +85,11 @@ run: migrate
 
 test: services node-tools browser test-servers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+LINTED := api schemas settings bench tests
+
+lint: venv
+	$(BIN)/ruff check $(LINTED)
 
 # Everything but the tests marked slow, which start servers, a browser or the npm tools of their own.
 test-fast: services

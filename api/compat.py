@@ -20,8 +20,9 @@ Inventory of every use of a library's internals, and where it lives:
   api/fast_paths.py takes the object behind a proxy where that was measured to pay.
 
 Nothing else in api/ reads or overrides a library's private names: flask-smorest is otherwise
-configured through `spec_kwargs`, `init_app` and `handle_http_exception`, webargs through `load_json`, Flask-Session is installed as
-`app.session_interface`, and session ids and keys are made with the public settings.
+configured through `spec_kwargs`, `init_app` and `handle_http_exception`, webargs through
+`load_json`, Flask-Session is installed as `app.session_interface`, and session ids and keys
+are made with the public settings.
 """
 
 from dataclasses import dataclass

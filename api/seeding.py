@@ -10,15 +10,15 @@ Call inside an app context.
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
 
 from slugify import slugify
 
+from api.cache import content_cache, tags_cache
 from api.db import db
 from api.passwords import hash_password
-from api.cache import content_cache, tags_cache
 from api.seed_content import DEMO_SHAPE, SeedShape, plan_article, plan_follows
 
 DEMO_PASSWORD = "conduit-demo-password"
@@ -95,7 +95,7 @@ def seed_articles(user_ids: list[int], articles: int, *, shape: SeedShape = DEMO
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)  # DATETIME(3) columns hold naive UTC
+    return datetime.now(UTC).replace(tzinfo=None)  # DATETIME(3) columns hold naive UTC
 
 
 def _insert_users(count: int, run: str, on_progress) -> list[int]:

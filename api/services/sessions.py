@@ -8,8 +8,8 @@ said beside it; api/sessions.py keeps the rest (a session is created once, then 
 
 import logging
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import current_app, g, session
 from redis.exceptions import RedisError

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from api.signals import user_login_failed
 from tests.support.factories import DEFAULT_PASSWORD, login, register, unique
-from tests.support.probes import recorded
 from tests.support.limits import client_at, limited_app, unique_ip
+from tests.support.probes import recorded
 
 
 def concurrent_logins(app, count: int, email: str, password: str, ip: str) -> list:

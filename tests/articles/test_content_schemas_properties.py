@@ -49,7 +49,8 @@ article_envelopes = envelopes("article", ARTICLE_FIELDS, article_values)
 comment_envelopes = envelopes("comment", ["body", "id"], comment_bodies | json_values)
 # ... and valid documents, whose odd text must then come back as sent.
 valid_new_articles = st.fixed_dictionaries({"article": st.fixed_dictionaries(
-    {"title": titles, "description": descriptions, "body": bodies}, optional={"tagList": tag_lists, "slug": json_values})})
+    {"title": titles, "description": descriptions, "body": bodies},
+    optional={"tagList": tag_lists, "slug": json_values})})
 valid_updates = st.fixed_dictionaries({"article": st.fixed_dictionaries(
     {}, optional={"title": titles, "description": descriptions, "body": bodies, "tagList": tag_lists})})
 query_values = odd_text(max_size=12) | st.integers().map(str) | st.sampled_from(["", "1e3", " 5", "5.0", "0x10", "-0"])

@@ -49,14 +49,17 @@ def sample(app):
             " VALUES (%s, 't', 'd', 'b', %s, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
             [(f"{prefix}-{n}", rng.choice(user_ids)) for n in range(2000)],
         )
-        article_ids = [row["id"] for row in db.fetch_all("SELECT id FROM articles WHERE slug LIKE %s", (prefix + "-%",))]
+        article_ids = [row["id"]
+                       for row in db.fetch_all("SELECT id FROM articles WHERE slug LIKE %s", (prefix + "-%",))]
         db.execute_many("INSERT INTO tags (name) VALUES (%s)", [(f"{prefix}-{n}",) for n in range(100)])
         tag_ids = [row["id"] for row in db.fetch_all("SELECT id FROM tags WHERE name LIKE %s", (prefix + "-%",))]
         db.execute_many("INSERT IGNORE INTO article_tags (article_id, tag_id) VALUES (%s, %s)",
                         [(article_id, rng.choice(tag_ids)) for article_id in article_ids])
-        db.execute_many("INSERT IGNORE INTO favorites (user_id, article_id, created_at) VALUES (%s, %s, UTC_TIMESTAMP(3))",
+        db.execute_many("INSERT IGNORE INTO favorites (user_id, article_id, created_at)"
+                        " VALUES (%s, %s, UTC_TIMESTAMP(3))",
                         [(rng.choice(user_ids), rng.choice(article_ids)) for _ in range(3000)])
-        db.execute_many("INSERT IGNORE INTO follows (follower_id, followee_id, created_at) VALUES (%s, %s, UTC_TIMESTAMP(3))",
+        db.execute_many("INSERT IGNORE INTO follows (follower_id, followee_id, created_at)"
+                        " VALUES (%s, %s, UTC_TIMESTAMP(3))",
                         [(rng.choice(user_ids), rng.choice(user_ids)) for _ in range(1000)])
     with app.app_context():
         db.fetch_all("ANALYZE TABLE users, articles, tags, article_tags, favorites, follows")

@@ -9,8 +9,8 @@ a Redis cache while the content generation stays the same: right after a change 
 
 import pytest
 
-from tests.support.factories import add_comment, auth_header, create_article, favorite, follow, register, unique
 from api.cache import content_cache
+from tests.support.factories import add_comment, auth_header, create_article, favorite, follow, register, unique
 from tests.support.probes import count_queries
 
 
@@ -70,7 +70,8 @@ def test_empty_page_skips_the_tag_lists(api_client):
 
 
 def test_comments_cost_one_statement_at_any_count(api_client, crowd):
-    for article, expected_comments in ((crowd["articles"][0], 20), (crowd["articles"][1], 1), (crowd["articles"][2], 0)):
+    articles = crowd["articles"]
+    for article, expected_comments in ((articles[0], 20), (articles[1], 1), (articles[2], 0)):
         response, queries = count_queries(api_client, "GET", f"/api/articles/{article['slug']}/comments")
         assert len(response.get_json()["comments"]) == expected_comments and queries == 1
     response, queries = count_queries(api_client, "GET", f"/api/articles/{unique('no-such')}/comments")

@@ -27,7 +27,7 @@ def test_docs_page_loads_only_this_services_files(client):
     for url in urls:
         assert client.get(url).status_code == 200, url
     config = json.loads(re.search(r'<script id="swagger-ui-config" type="application/json">(.*?)</script>',
-                                  html, re.S).group(1))
+                                  html, re.DOTALL).group(1))
     assert config["url"] == "/api/openapi.json" and config["withCredentials"] and config["persistAuthorization"]
 
 

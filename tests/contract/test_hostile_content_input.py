@@ -4,8 +4,8 @@ wrongly typed fields. Every answer is a success or a 4xx in the contract's JSON 
 
 import pytest
 
-from tests.support.factories import add_comment, auth_header, create_article, register, unique
 from tests.contract.test_hostile_input import assert_client_error
+from tests.support.factories import add_comment, auth_header, create_article, register, unique
 
 
 @pytest.fixture

@@ -39,8 +39,13 @@ def sdk(tmp_path_factory):
 
 
 def test_python_client_runs_the_main_flows(sdk, live_server):
-    from conduit_api_client.api.articles import create_article, delete_article, get_article, get_articles
-    from conduit_api_client.api.articles import get_articles_feed
+    from conduit_api_client.api.articles import (
+        create_article,
+        delete_article,
+        get_article,
+        get_articles,
+        get_articles_feed,
+    )
     from conduit_api_client.api.comments import create_article_comment, get_article_comments
     from conduit_api_client.api.favorites import create_article_favorite
     from conduit_api_client.api.profiles import follow_user_by_username

@@ -99,7 +99,7 @@ def test_rounds_merge_into_one_figure_per_server():
     assert merged["max_ms"] == 90.0 and merged["non_2xx"] == 2 and merged["errors"] == 1
     assert merged["rounds_rps"] == [250.0, 750.0, 700.0]
     # With an even number of rounds, the mean of the middle two.
-    assert merge_rounds(rounds + [{**rounds[2], "rps": 720.0}])["rps"] == 710.0
+    assert merge_rounds([*rounds, {**rounds[2], "rps": 720.0}])["rps"] == 710.0
 
 
 @pytest.mark.parametrize("name", ["article", "profile_auth"])

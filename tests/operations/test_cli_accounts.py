@@ -7,9 +7,9 @@ import pytest
 from prometheus_client import REGISTRY
 from werkzeug.exceptions import Unauthorized
 
-from api.services.sessions import credentials_still_valid, session_discarded_on_failure, start_session
 from api.data.users import disable_user, fetch_user_by_email
 from api.errors import abort
+from api.services.sessions import credentials_still_valid, session_discarded_on_failure, start_session
 from api.sessions import user_sessions_key
 from tests.support.factories import DEFAULT_PASSWORD, auth_header, login, register, unique
 

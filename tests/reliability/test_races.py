@@ -57,7 +57,8 @@ def test_many_users_favoriting_at_once_count_exactly(app, api_client):
     assert all(response.status_code == 200 for response in favorited), [r.get_json() for r in favorited]
     assert api_client.get(f"/api/articles/{article['slug']}").get_json()["article"]["favoritesCount"] == THREADS
 
-    unfavorited = run_together(app, lambda client, index: client.delete(url, headers=auth_header(users[index]["token"])))
+    unfavorited = run_together(
+        app, lambda client, index: client.delete(url, headers=auth_header(users[index]["token"])))
     assert all(response.status_code == 200 for response in unfavorited)
     assert api_client.get(f"/api/articles/{article['slug']}").get_json()["article"]["favoritesCount"] == 0
 

@@ -40,39 +40,35 @@ def test_statements_outside_a_transaction_commit_at_once(app, scratch_table):
 
 def test_failed_transaction_rolls_back_every_statement(app, scratch_table):
     with app.app_context():
-        with pytest.raises(RuntimeError):
-            with db.transaction():
-                db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (1, 'first')")
-                db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (2, 'second')")
-                raise RuntimeError("fail between statements")
+        with pytest.raises(RuntimeError), db.transaction():
+            db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (1, 'first')")
+            db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (2, 'second')")
+            raise RuntimeError("fail between statements")
         assert db.fetch_all("SELECT id FROM sqlhelper_scratch") == []
 
 
 def test_sql_error_inside_transaction_rolls_back(app, scratch_table):
     with app.app_context():
-        with pytest.raises(pymysql.err.IntegrityError):
-            with db.transaction():
-                db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (1, 'first')")
-                db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (1, 'duplicate')")
+        with pytest.raises(pymysql.err.IntegrityError), db.transaction():
+            db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (1, 'first')")
+            db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (1, 'duplicate')")
         assert db.fetch_all("SELECT id FROM sqlhelper_scratch") == []
 
 
 def test_nested_transaction_joins_the_outer_one(app, scratch_table):
     with app.app_context():
-        with pytest.raises(RuntimeError):
+        with pytest.raises(RuntimeError), db.transaction():
+            db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (1, 'outer')")
             with db.transaction():
-                db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (1, 'outer')")
-                with db.transaction():
-                    db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (2, 'inner')")
-                raise RuntimeError("outer fails after inner finished")
+                db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (2, 'inner')")
+            raise RuntimeError("outer fails after inner finished")
         assert db.fetch_all("SELECT id FROM sqlhelper_scratch") == []
 
 
 def test_committed_transaction_keeps_every_statement(app, scratch_table):
-    with app.app_context():
-        with db.transaction():
-            db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (1, 'a')")
-            db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (2, 'b')")
+    with app.app_context(), db.transaction():
+        db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (1, 'a')")
+        db.execute("INSERT INTO sqlhelper_scratch (id, note) VALUES (2, 'b')")
     with app.app_context():
         assert len(db.fetch_all("SELECT id FROM sqlhelper_scratch")) == 2
 
@@ -82,9 +78,8 @@ def test_connection_returns_to_the_pool_after_a_failing_statement(app):
         db.fetch_one("SELECT 1")
     before = _pool_status(app)
     for _ in range(3):
-        with app.app_context():
-            with pytest.raises(pymysql.err.ProgrammingError):
-                db.fetch_one("SELECT * FROM no_such_table")
+        with app.app_context(), pytest.raises(pymysql.err.ProgrammingError):
+            db.fetch_one("SELECT * FROM no_such_table")
     after = _pool_status(app)
     assert after["inUse"] == 0
     assert after["idle"] == before["idle"]

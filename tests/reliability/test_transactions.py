@@ -90,13 +90,12 @@ def test_a_connection_killed_mid_transaction_rolls_back_and_is_replaced(app, tes
     email, username = new_user()
     admin = pymysql.connect(**DatabaseAddress.from_url(test_settings["DATABASE_URL"]).connect_kwargs(app.config))
     try:
-        with app.app_context():
-            with pytest.raises(pymysql.err.OperationalError), db.transaction():
-                users_data.insert_user(email, username, "not-a-real-hash")
-                connection_id = db.fetch_one("SELECT CONNECTION_ID() AS id")["id"]
-                with admin.cursor() as cursor:
-                    cursor.execute("KILL CONNECTION %s", (connection_id,))  # our own connection only
-                db.fetch_one("SELECT 1")
+        with app.app_context(), pytest.raises(pymysql.err.OperationalError), db.transaction():
+            users_data.insert_user(email, username, "not-a-real-hash")
+            connection_id = db.fetch_one("SELECT CONNECTION_ID() AS id")["id"]
+            with admin.cursor() as cursor:
+                cursor.execute("KILL CONNECTION %s", (connection_id,))  # our own connection only
+            db.fetch_one("SELECT 1")
     finally:
         admin.close()
 

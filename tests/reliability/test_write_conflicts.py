@@ -38,7 +38,8 @@ def run(connection, sql: str, args=None) -> list[dict]:
 
 def wait_until_blocking(connection, timeout: float = 10) -> None:
     """Until another transaction waits for a lock that `connection`'s transaction holds."""
-    own = run(connection, "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()")
+    own = run(connection,
+              "SELECT trx_id FROM information_schema.INNODB_TRX WHERE trx_mysql_thread_id = CONNECTION_ID()")
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         waits = run(connection, "SELECT COUNT(*) AS waits FROM information_schema.INNODB_LOCK_WAITS"

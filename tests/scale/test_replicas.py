@@ -8,7 +8,6 @@ the request's database context (`db.context().queries_by_pool`), and `@@server_i
 import time
 
 import pytest
-from flask import g
 
 from api import create_app
 from api.db import db
@@ -88,9 +87,8 @@ def test_reads_go_to_the_replica_writes_and_transactions_to_the_primary(servers,
 
     with app.app_context():
         assert server_id() == 2
-    with app.app_context():
-        with db.transaction():
-            assert server_id() == 1  # a transaction reads what it is about to write
+    with app.app_context(), db.transaction():
+        assert server_id() == 1  # a transaction reads what it is about to write
     with app.app_context():
         db.execute("DO 1")
         assert server_id() == 1  # after a write, the context's reads stay on the primary
@@ -136,7 +134,7 @@ def test_a_writer_reads_its_writes_while_the_replica_lags(servers, make_replica_
 
 
 def test_the_tags_cache_is_refilled_from_the_primary_not_a_lagging_replica(servers, make_replica_app):
-    primary, replica = servers
+    _primary, replica = servers
     app = make_replica_app()
     api = app.test_client(use_cookies=False)
     author = register(api)

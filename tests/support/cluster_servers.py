@@ -18,9 +18,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pymysql
 import pytest
@@ -165,7 +165,8 @@ def create_redis_cluster(nodes: list[RedisServer]) -> None:
         check=True, capture_output=True, timeout=30,
     )
     for node in nodes:
-        wait_until(lambda: b"cluster_state:ok" in node.client().execute_command("CLUSTER", "INFO"),
+        # wait_until calls the lambda before the loop moves on, so it sees this node.
+        wait_until(lambda: b"cluster_state:ok" in node.client().execute_command("CLUSTER", "INFO"),  # noqa: B023
                    f"cluster state ok on {node.name}")
 
 

@@ -18,12 +18,13 @@ import itertools
 import json
 import os
 import uuid
+from pathlib import Path
 
 import requests
 import schemathesis
 from hypothesis import strategies as st
 
-FIXTURES = json.loads(open(os.environ["CONDUIT_FUZZ_FIXTURES"], encoding="utf-8").read())
+FIXTURES = json.loads(Path(os.environ["CONDUIT_FUZZ_FIXTURES"]).read_text(encoding="utf-8"))
 # The seeded values each path parameter may take, by its name in the OpenAPI document.
 KNOWN_PATH_VALUES = {
     "slug": FIXTURES["slugs"],

@@ -16,8 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 import pymysql
 import pytest
@@ -208,7 +208,8 @@ class MariaDBServer(ThrowawayServer):
             timeout=START_TIMEOUT,
         )
         if result.returncode != 0:
-            raise RuntimeError(f"{self.install_binary} exited with status {result.returncode}:\n{result.stdout[-3000:]}")
+            raise RuntimeError(
+                f"{self.install_binary} exited with status {result.returncode}:\n{result.stdout[-3000:]}")
 
     def command(self) -> list[str]:
         return [
@@ -299,5 +300,6 @@ def throwaway_mariadb() -> Iterator[MariaDBServer]:
 @contextmanager
 def live_gunicorn(settings: dict[str, str]) -> Iterator[GunicornServer]:
     """A running GunicornServer serving the app with `settings`, killed and cleaned up on exit."""
-    with _temporary_directory("conduit-gunicorn-") as directory, _running(GunicornServer(directory, settings)) as server:
+    with (_temporary_directory("conduit-gunicorn-") as directory,
+          _running(GunicornServer(directory, settings)) as server):
         yield server
