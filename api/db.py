@@ -28,6 +28,7 @@ from functools import wraps
 from typing import Any, ClassVar, TypeVar
 
 import pymysql
+from dbutils.pooled_db import PooledDB
 from flask import Flask, current_app, g
 
 from api.compat import pool_counters
@@ -104,7 +105,7 @@ class ProcessPool:
             self._pool = None
 
 
-_parents_pools = []
+_parents_pools: list[PooledDB] = []
 
 
 def _forget_pools_after_fork() -> None:

@@ -25,6 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from flask import Flask, Response, current_app
 from flask_limiter import Limiter, RequestLimit
@@ -100,7 +101,7 @@ def init_rate_limits(app: Flask) -> None:
         )
         storage = limiter.storage
         for rule, view, limited_view in _LIMITED_VIEWS:
-            options = {"key_func": rule.key, "deduct_when": rule.counts, "error_message": rule.message}
+            options: dict[str, Any] = {"key_func": rule.key, "deduct_when": rule.counts, "error_message": rule.message}
             def limit_value(setting=rule.setting):
                 return current_app.config[setting]
             if rule.shared_scope:

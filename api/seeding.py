@@ -151,7 +151,9 @@ def _insert_article_batch(plans: list, run: str, started: datetime, user_ids: li
     ids = {row["slug"]: row["id"] for row in
            db.fetch_all(f"SELECT id, slug FROM articles WHERE slug IN ({placeholders})", slugs)}
     now = _utc_now()
-    article_tags, favorites, comments = [], [], []
+    article_tags: list[tuple] = []
+    favorites: list[tuple] = []
+    comments: list[tuple] = []
     for plan, slug in zip(plans, slugs):
         article_id = ids[slug]
         article_tags.extend((tag_ids[tag], article_id) for tag in plan.tags)

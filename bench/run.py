@@ -70,7 +70,7 @@ class Bench:
             for server, requests_file in runs:
                 run_wrk(server.url, requests_file, seconds=self.warmup, connections=self.connections)
         slice_seconds = max(1, round(self.seconds / self.rounds))
-        rounds = {server.name: [] for server, _ in runs}
+        rounds: dict[str, list[dict]] = {server.name: [] for server, _ in runs}
         for _round in range(self.rounds):
             for server, requests_file in runs:
                 rounds[server.name].append(run_wrk(server.url, requests_file, seconds=slice_seconds,

@@ -61,7 +61,7 @@ INPUT_SCHEMAS = [NewArticleRequestSchema, UpdateArticleRequestSchema, NewComment
 
 
 def unique_by_casefold(tags: list[str]) -> list[str]:
-    kept = {}
+    kept: dict[str, str] = {}
     for tag in tags:
         kept.setdefault(tag.strip().casefold(), tag.strip())
     return list(kept.values())
