@@ -13,7 +13,7 @@ export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
-	@echo "make test          provision everything, then run the whole test suite"
+	@echo "make test          provision everything, then make lint and the whole test suite"
 	@echo "make test-fast     the tests that start no server, browser or npm tool of their own (marked slow), on 2 workers"
 	@echo "make lint          ruff and mypy over api/, schemas/, settings/, bench/ and tests/"
 	@echo "make fuzz          schemathesis against a live server, both modes, FUZZ_EXAMPLES (100) per operation"
@@ -83,7 +83,7 @@ run: migrate
 	@$(BIN)/python -c 'from settings import Config as c; print(f"\nConduit API:  http://{c.HOST}:{c.PORT}/api\nSwagger UI:   http://{c.HOST}:{c.PORT}/api/docs\n")'
 	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: services node-tools browser test-servers
+test: lint services node-tools browser test-servers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 LINTED := api schemas settings bench tests
