@@ -9,11 +9,13 @@ SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 export REDOCLY_TELEMETRY := off
 export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 
-.PHONY: run test fresh-check fuzz venv services migrate node-tools test-servers browser openapi postman lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
+.PHONY: run test test-fast lint fresh-check fuzz venv services migrate node-tools test-servers browser openapi postman lint-openapi sdk bench bench-growth bench-instructions bench-tools soak clean help
 
 help:
 	@echo "make run           provision everything, then serve the API (Swagger UI at /api/docs)"
-	@echo "make test          provision everything, then run the whole test suite"
+	@echo "make test          provision everything, then make lint and the whole test suite"
+	@echo "make test-fast     the tests that start no server, browser or npm tool of their own (marked slow), on 2 workers"
+	@echo "make lint          ruff and mypy over api/, schemas/, settings/, bench/ and tests/"
 	@echo "make fuzz          schemathesis against a live server, both modes, FUZZ_EXAMPLES (100) per operation"
 	@echo "make fresh-check   the two commands above on a fresh Debian 12 chroot (root; minutes)"
 	@echo "make openapi       export the OpenAPI document to openapi/openapi.json (commit it)"
@@ -81,19 +83,28 @@ run: migrate
 	@$(BIN)/python -c 'from settings import Config as c; print(f"\nConduit API:  http://{c.HOST}:{c.PORT}/api\nSwagger UI:   http://{c.HOST}:{c.PORT}/api/docs\n")'
 	exec $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: services node-tools browser test-servers
+test: lint services node-tools browser test-servers
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+LINTED := api schemas settings bench tests
+
+lint: venv
+	$(BIN)/ruff check $(LINTED)
+
+# Everything but the tests marked slow, which start servers, a browser or the npm tools of their own.
+test-fast: services
+	$(BIN)/python -m pytest -m "not slow" -n 2 $(PYTEST_ARGS)
 
 # `make run` then `make test` on a fresh Debian 12 (debootstrap minbase) in a chroot, against this
 # machine's MariaDB and Redis: what a new user meets. Not part of `make test`: it takes minutes.
 fresh-check:
 	bash scripts/fresh-check.sh
 
-# The longer schemathesis run (tests/test_fuzz.py runs a short one): gunicorn on its own
+# The longer schemathesis run (tests/contract/test_fuzz.py runs a short one): gunicorn on its own
 # throwaway database and Redis prefix, anonymous and authenticated, FUZZ_EXAMPLES per operation.
 FUZZ_EXAMPLES ?= 100
 fuzz: services
-	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m tests.fuzzing
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m tests.support.fuzzing
 
 # The benchmark: its own database and Redis prefix, never the data of `make run`.
 $(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed

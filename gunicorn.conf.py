@@ -14,7 +14,7 @@ Sizing workers and threads against the pool (DB_POOL_* settings, settings/pool.p
   For CPU-bound work (argon2 hashing at login, JSON) add workers; threads help while requests
   wait on MySQL or Redis.
 
-In-flight requests finish on SIGTERM within graceful_timeout (tests/test_graceful_shutdown.py).
+In-flight requests finish on SIGTERM within graceful_timeout (tests/reliability/test_graceful_shutdown.py).
 """
 
 import multiprocessing

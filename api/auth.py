@@ -15,7 +15,7 @@ and both answer 503 when Redis cannot be asked.
 import time
 from functools import wraps
 
-from flask import current_app, g, session
+from flask import current_app, g
 from flask_smorest import Blueprint
 
 from api.client import client_ip
@@ -24,6 +24,7 @@ from api.data.users import fetch_user_by_id
 from api.db import db
 from api.errors import abort, abort_for_dependency
 from api.fast_paths import unproxied
+from api.sessions import session
 
 UNAUTHORIZED_HEADERS = {"WWW-Authenticate": 'Token realm="conduit"'}
 
@@ -47,6 +48,22 @@ def current_user() -> dict | None:
     if "current_user" not in g:
         g.current_user = _load_current_user()
     return g.current_user
+
+
+def signed_in_user_id() -> int:
+    """`current_user_id()` in a view behind `login_required`, where there always is one."""
+    user_id = current_user_id()
+    if user_id is None:
+        raise RuntimeError("signed_in_user_id() outside a login_required view")
+    return user_id
+
+
+def signed_in_user() -> dict:
+    """`current_user()` in a view behind `login_required`, where there always is one."""
+    user = current_user()
+    if user is None:
+        raise RuntimeError("signed_in_user() outside a login_required view")
+    return user
 
 
 def _session_user_id() -> int | None:
@@ -115,7 +132,7 @@ def login_optional(view):
 
 
 def _document_security(view, *, required: bool):
-    security = [{"Token": []}, {"Cookie": []}] + ([] if required else [{}])
+    security: list[dict[str, list]] = [{"Token": []}, {"Cookie": []}] + ([] if required else [{}])
     return Blueprint.doc(
         security=security,
         responses={"401": "Unauthorized"},  # the shared component (api.openapi)

@@ -1,6 +1,6 @@
 """Where we rely on a library's private behaviour: each use in one small function, with the
 version it was checked against (requirements.txt pins it) and the reason no public API serves.
-tests/test_compat.py runs each against the real library and fails when an upgrade changes it.
+tests/reliability/test_compat.py runs each against the real library and fails when an upgrade changes it.
 
 Inventory of every use of a library's internals, and where it lives:
 
@@ -20,8 +20,9 @@ Inventory of every use of a library's internals, and where it lives:
   api/fast_paths.py takes the object behind a proxy where that was measured to pay.
 
 Nothing else in api/ reads or overrides a library's private names: flask-smorest is otherwise
-configured through `spec_kwargs`, `init_app` and `handle_http_exception`, webargs through `load_json`, Flask-Session is installed as
-`app.session_interface`, and session ids and keys are made with the public settings.
+configured through `spec_kwargs`, `init_app` and `handle_http_exception`, webargs through
+`load_json`, Flask-Session is installed as `app.session_interface`, and session ids and keys
+are made with the public settings.
 """
 
 from dataclasses import dataclass

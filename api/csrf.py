@@ -17,10 +17,11 @@ A request without either header (curl, SDKs, old browsers) passes: nothing to ve
 
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, request
 
 from api.cors import origin_allowed
 from api.errors import abort
+from api.sessions import session
 
 UNSAFE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
 

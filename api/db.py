@@ -15,24 +15,33 @@ What a context holds (its connections, transaction depth, routing and statement 
 DatabaseContext on `g` (api/db_context.py).
 """
 
+import contextlib
 import os
 import random
 import threading
 import time
 import weakref
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
-from typing import Any, Callable, ClassVar, Iterator, Sequence, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import pymysql
+from dbutils.pooled_db import PooledDB
 from flask import Flask, current_app, g
 
-from api.db_routing import (
-    Replica, ReplicaSet, init_replica_routing, note_write, reads_on_primary, replica_failed, replica_for_read,
-)
 from api.compat import pool_counters
 from api.db_context import DatabaseContext, database_context
+from api.db_routing import (
+    Replica,
+    ReplicaSet,
+    init_replica_routing,
+    note_write,
+    reads_on_primary,
+    replica_failed,
+    replica_for_read,
+)
 from api.errors import DEPENDENCY_ERRORS, is_write_conflict
 from api.signals import announce, write_conflicted
 from settings.pool import build_pool
@@ -96,7 +105,7 @@ class ProcessPool:
             self._pool = None
 
 
-_parents_pools = []
+_parents_pools: list[PooledDB] = []
 
 
 def _forget_pools_after_fork() -> None:
@@ -324,10 +333,8 @@ def _return_to_pool(connection) -> None:
 
 
 def _rollback_quietly(connection) -> None:
-    try:
+    with contextlib.suppress(Exception):  # the connection is broken; the pool will replace it
         connection.rollback()
-    except Exception:  # the connection is broken; the pool will replace it
-        pass
 
 
 db = SQLHelper()

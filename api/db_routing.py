@@ -22,8 +22,8 @@ replica, and with none answering, on the primary: reads never fail because of a 
 import itertools
 import logging
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 from flask import Flask, current_app, g, has_request_context, session
 from redis.exceptions import RedisError

@@ -37,7 +37,8 @@ WRITE_CONFLICT_CODES = frozenset((1205, 1213))
 
 
 def is_write_conflict(error: BaseException) -> bool:
-    return isinstance(error, pymysql.err.OperationalError) and bool(error.args) and error.args[0] in WRITE_CONFLICT_CODES
+    return (isinstance(error, pymysql.err.OperationalError) and bool(error.args)
+            and error.args[0] in WRITE_CONFLICT_CODES)
 
 
 def abort(status: int, message: str, *, field: str | None = None, headers: dict | None = None) -> NoReturn:

@@ -10,10 +10,10 @@ logging's caller lookup (`logging._srcfile`).
 """
 
 from types import FunctionType
+from typing import Any, TypeVar, cast
 
 from flask import Flask, Request
 from werkzeug.datastructures import Headers
-from werkzeug.local import LocalProxy
 
 
 class FlaskRememberingSyncFunctions(Flask):
@@ -41,7 +41,10 @@ class FlaskRememberingSyncFunctions(Flask):
         return sync
 
 
-def unproxied(proxy: LocalProxy):
+T = TypeVar("T")
+
+
+def unproxied(proxy: T) -> T:
     """The object behind one of Flask's proxies (`g`, `session`), for a function that reads it
     several times: on Python 3.11 each attribute read through a werkzeug proxy first fails on
     the proxy itself, building an AttributeError message, then forwards.
@@ -49,7 +52,7 @@ def unproxied(proxy: LocalProxy):
     api.auth reading the session and `g` once per function: profile 1,888k → 1,834k (2.8%);
     profile_auth 2,075k → 2,031k (2.1%).
     """
-    return proxy._get_current_object()
+    return cast(Any, proxy)._get_current_object()
 
 
 # The two below together, in api.sessions.presented_session_id: profile (anonymous: neither

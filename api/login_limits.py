@@ -36,6 +36,7 @@ from werkzeug.exceptions import HTTPException
 from api.compat import undo_moving_window_hit
 from api.data.users import email_comparison_key
 from api.errors import DEPENDENCY_ERRORS, abort, abort_for_dependency
+from api.sessions import session_interface
 
 # Longer than any valid email: a longer one is a 422, which costs no password check anyway.
 _EMAIL_KEY_MAX_LENGTH = 320
@@ -122,7 +123,7 @@ def init_login_limits(app, storage) -> None:
 
 def _require_session_store() -> None:
     try:
-        current_app.session_interface.client.ping()
+        session_interface().client.ping()
     except DEPENDENCY_ERRORS:
         abort_for_dependency("redis")
 

@@ -61,7 +61,8 @@ write_conflicts = Counter(
 )
 session_logins = Counter("conduit_session_logins", "Successful logins (user_logged_in).")
 session_logouts = Counter("conduit_session_logouts", "Logouts (sessions ended by their owner).")
-session_revocations = Counter("conduit_session_revocations", "Sessions revoked (by their user, an admin, or the per-account limit).")
+session_revocations = Counter(
+    "conduit_session_revocations", "Sessions revoked (by their user, an admin, or the per-account limit).")
 receiver_failures = Counter(
     "conduit_signal_receiver_failures",
     "Signal receivers that raised (logged, and the sender carried on).",

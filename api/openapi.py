@@ -78,12 +78,12 @@ def _error_example(message: str, field: str | None = None) -> dict:
 ERROR_RESPONSES = {
     400: ("BadRequest", "The body is not valid JSON.", _error_example("Invalid JSON body."), ()),
     401: ("Unauthorized",
-          "No credentials, or a token or cookie that names no live session (expired, revoked, logged "
-          "out); at login, a wrong email or password.",
+          ("No credentials, or a token or cookie that names no live session (expired, revoked, logged "
+          "out); at login, a wrong email or password."),
           _error_example("Authentication required: send 'Authorization: Token <token>' or the session cookie."),
           ("WWW-Authenticate",)),
-    403: ("Forbidden", "Not allowed: the resource belongs to another user, or a new password or email"
-                       " came without a fresh proof of identity (currentPassword).",
+    403: ("Forbidden", ("Not allowed: the resource belongs to another user, or a new password or email"
+                       " came without a fresh proof of identity (currentPassword)."),
           _error_example("Only the author of an article may change or delete it."), ()),
     404: ("NotFound", "Nothing has this slug, username or id.",
           _error_example("No article has the slug 'how-to-train-your-dragon'.", "slug"), ()),
@@ -91,7 +91,8 @@ ERROR_RESPONSES = {
           _error_example("The request body is larger than 1048576 bytes."), ()),
     422: ("UnprocessableEntity", "Invalid input: each offending field gets its messages.",
           _error_example("has already been taken", "email"), ()),
-    429: ("TooManyRequests", "Too many attempts (failed logins, registrations, writes): retry after Retry-After seconds.",
+    429: ("TooManyRequests",
+          "Too many attempts (failed logins, registrations, writes): retry after Retry-After seconds.",
           _error_example("Too many failed logins for this account from your address. "
                          "Retry after the time in Retry-After."),
           ("Retry-After",)),
@@ -161,7 +162,7 @@ class SchemaExtraPlugin(BasePlugin):
 
 def documentation_app():
     """The app `make openapi` exports the document from: fixed settings, whatever the environment."""
-    from api import create_app  # noqa: PLC0415 - api imports this module
+    from api import create_app  # here, not at the top: api imports this module
     from settings import Config
 
     return create_app(Config, {"SESSION_COOKIE_NAME": "conduit_session", "METRICS_ENABLED": False})

@@ -22,9 +22,10 @@ its own, and `@rate_limited(RULE)` runs the decorated view through the calling a
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
-from typing import Callable
+from typing import Any
 
 from flask import Flask, Response, current_app
 from flask_limiter import Limiter, RequestLimit
@@ -100,8 +101,9 @@ def init_rate_limits(app: Flask) -> None:
         )
         storage = limiter.storage
         for rule, view, limited_view in _LIMITED_VIEWS:
-            options = {"key_func": rule.key, "deduct_when": rule.counts, "error_message": rule.message}
-            limit_value = lambda setting=rule.setting: current_app.config[setting]
+            options: dict[str, Any] = {"key_func": rule.key, "deduct_when": rule.counts, "error_message": rule.message}
+            def limit_value(setting=rule.setting):
+                return current_app.config[setting]
             if rule.shared_scope:
                 guarded_views[limited_view] = limiter.shared_limit(limit_value, rule.shared_scope, **options)(view)
             else:

@@ -59,7 +59,7 @@ class ArticlePlan:
 def plan_follows(user_count: int, shape: SeedShape, rng: random.Random) -> list[tuple[int, int]]:
     """(follower, followee) pairs: each user follows `follows_per_user` others."""
     follows_each = min(shape.follows_per_user, user_count - 1)
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     for follower in range(user_count):
         picks = rng.sample(range(user_count), follows_each + 1)  # one spare, in case it holds the follower
         pairs.extend((follower, followee) for followee in [p for p in picks if p != follower][:follows_each])

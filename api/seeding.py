@@ -10,15 +10,15 @@ Call inside an app context.
 
 import random
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Callable
+from datetime import UTC, datetime, timedelta
 
 from slugify import slugify
 
+from api.cache import content_cache, tags_cache
 from api.db import db
 from api.passwords import hash_password
-from api.cache import content_cache, tags_cache
 from api.seed_content import DEMO_SHAPE, SeedShape, plan_article, plan_follows
 
 DEMO_PASSWORD = "conduit-demo-password"
@@ -95,7 +95,7 @@ def seed_articles(user_ids: list[int], articles: int, *, shape: SeedShape = DEMO
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)  # DATETIME(3) columns hold naive UTC
+    return datetime.now(UTC).replace(tzinfo=None)  # DATETIME(3) columns hold naive UTC
 
 
 def _insert_users(count: int, run: str, on_progress) -> list[int]:
@@ -151,7 +151,9 @@ def _insert_article_batch(plans: list, run: str, started: datetime, user_ids: li
     ids = {row["slug"]: row["id"] for row in
            db.fetch_all(f"SELECT id, slug FROM articles WHERE slug IN ({placeholders})", slugs)}
     now = _utc_now()
-    article_tags, favorites, comments = [], [], []
+    article_tags: list[tuple] = []
+    favorites: list[tuple] = []
+    comments: list[tuple] = []
     for plan, slug in zip(plans, slugs):
         article_id = ids[slug]
         article_tags.extend((tag_ids[tag], article_id) for tag in plan.tags)

@@ -30,8 +30,9 @@ import hashlib
 import logging
 import secrets
 import time
-from typing import Any
+from typing import Any, cast
 
+import flask
 import msgspec
 from flask import Flask, Request, Response
 from flask_session.base import Serializer
@@ -255,6 +256,16 @@ def presented_session_id(app: Flask, request: Request) -> tuple[str | None, bool
     if cookie:
         return cookie, False
     return None, False
+
+
+# Flask types its `session` proxy as a SessionMixin and `app.session_interface` as a
+# SessionInterface; in this app they are always the two classes above.
+session = cast(ConduitSession, flask.session)
+
+
+def session_interface() -> ConduitSessionInterface:
+    """The running app's session interface, as the class it is."""
+    return cast(ConduitSessionInterface, flask.current_app.session_interface)
 
 
 def init_sessions(app: Flask) -> None:

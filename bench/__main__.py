@@ -26,8 +26,8 @@ def main() -> None:
     args = parser.parse_args()
     if not wrk_available():
         parser.exit(2, "wrk is not installed: `make bench` installs it (apt-get install wrk)\n")
-    options = dict(out=args.out, chart=args.chart, seconds=args.seconds, warmup=args.warmup,
-                   connections=args.connections, rounds=args.rounds)
+    options = {"out": args.out, "chart": args.chart, "seconds": args.seconds, "warmup": args.warmup,
+                   "connections": args.connections, "rounds": args.rounds}
     if args.growth:
         run_growth(articles=args.articles or 100_000, **options)
     else:

@@ -4,7 +4,7 @@ for reads, the two ceilings right after it (interleaved, so noise hits all three
 import json
 import os
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from api import create_app
@@ -70,7 +70,7 @@ class Bench:
             for server, requests_file in runs:
                 run_wrk(server.url, requests_file, seconds=self.warmup, connections=self.connections)
         slice_seconds = max(1, round(self.seconds / self.rounds))
-        rounds = {server.name: [] for server, _ in runs}
+        rounds: dict[str, list[dict]] = {server.name: [] for server, _ in runs}
         for _round in range(self.rounds):
             for server, requests_file in runs:
                 rounds[server.name].append(run_wrk(server.url, requests_file, seconds=slice_seconds,
@@ -91,7 +91,7 @@ def machine() -> dict:
 
 def run_bench(names: list[str], *, articles: int, out: Path, chart: Path | None, **options) -> dict:
     """`make bench`: every scenario, with the ceilings, at `articles` articles."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     with Bench(out=out, **options) as bench:
         bench.seed(articles)
         bench.warm_up([BY_NAME[name] for name in names])
@@ -119,7 +119,7 @@ def run_bench(names: list[str], *, articles: int, out: Path, chart: Path | None,
 
 def run_growth(*, articles: int, out: Path, chart: Path | None, **options) -> dict:
     """`make bench-growth`: list_anon, list_tag and feed at 1,000 articles, then at `articles`."""
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     sizes = {}
     with Bench(out=out, ceilings=False, **options) as bench:
         for size in (HTTP_SEEDED_ARTICLES, articles):

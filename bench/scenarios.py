@@ -1,15 +1,15 @@
 """The scenarios: which requests each one sends, what it is compared with, and its target.
 
 A scenario's requests are listed in a file that bench/wrk/requests.lua cycles through; the
-same requests, sent once each, are what the fast test checks (tests/test_bench.py). Read
+same requests, sent once each, are what the fast test checks (tests/operations/test_bench.py). Read
 scenarios also name the anonymous requests that give the same responses from the ceilings.
 """
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from api.seed_content import BENCH_SHAPE, plan_article
 from bench.dataset import PASSWORD, Dataset
@@ -28,7 +28,7 @@ class Request:
     body: str = ""  # JSON; "{n}" in it becomes a number unique to the run
 
     def line(self) -> str:
-        return "\t".join((self.method, self.path, self.token, self.body))
+        return f"{self.method}\t{self.path}\t{self.token}\t{self.body}"
 
     @classmethod
     def from_line(cls, line: str) -> "Request":

@@ -79,7 +79,7 @@ class Server:
 
     def start(self, probe: str = "/api/tags", timeout: float = 60) -> None:
         env = {**os.environ, **self.settings, "PORT": str(self.port)}
-        log = open(self.log_dir / f"{self.name}.log", "w")
+        log = open(self.log_dir / f"{self.name}.log", "w")  # noqa: SIM115 - gunicorn writes to it while it runs
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", self.app],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -175,6 +175,7 @@ class VirtualUser:
         # The body only: a new title would give a new slug (CONTRACT.md).
         self.call("update_article", "PUT", f"/api/articles/{self.rng.choice(self.articles)}",
                   {"article": {"body": f"Edited {next(self.serial)}. " * self.rng.randint(1, 40)}})
+        return None
 
     def delete_article(self):
         if not self.articles:
@@ -183,6 +184,7 @@ class VirtualUser:
         self.comments = [(on, number) for on, number in self.comments if on != slug]
         self.favorited.discard(slug)
         self.call("delete_article", "DELETE", f"/api/articles/{slug}", expect=204)
+        return None
 
     def toggle_favorite(self):
         # Own articles too: favorites of an article that is then deleted must go with it.
@@ -209,6 +211,7 @@ class VirtualUser:
             return self.add_comment()
         slug, number = self.comments.pop(self.rng.randrange(len(self.comments)))
         self.call("delete_comment", "DELETE", f"/api/articles/{slug}/comments/{number}", expect=204)
+        return None
 
     def register_another(self):
         # Registration hashes a password too; the new user is only checked, not used further.

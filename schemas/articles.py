@@ -141,5 +141,6 @@ class SingleArticleResponseSchema(BaseSchema):
 
 class MultipleArticlesResponseSchema(BaseSchema):
     articles = fields.List(fields.Nested(ArticleListItemSchema), required=True)
-    articlesCount = fields.Integer(required=True, attribute="articles_count",
-                                   metadata={"description": "How many articles match the filters in all.", "example": 1})
+    articlesCount = fields.Integer(
+        required=True, attribute="articles_count",
+        metadata={"description": "How many articles match the filters in all.", "example": 1})

@@ -1,6 +1,6 @@
 """What every schema shares: unknown keys are ignored, timestamps look alike."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
@@ -80,9 +80,9 @@ class Timestamp(fields.Field):
         if value is None:
             return None
         if isinstance(value, (int, float)):
-            value = datetime.fromtimestamp(value, tz=timezone.utc)
+            value = datetime.fromtimestamp(value, tz=UTC)
         if value.tzinfo is not None:
-            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+            value = value.astimezone(UTC).replace(tzinfo=None)
         # isoformat is several times cheaper than strftime, and a page has 40 timestamps.
         return value.isoformat(timespec="milliseconds") + "Z"
 

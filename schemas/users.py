@@ -69,7 +69,8 @@ class NewUserRequestSchema(BaseSchema):
 
 
 class LoginUserSchema(BaseSchema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254), metadata={"example": "jake@jake.jake"})
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254),
+                          metadata={"example": "jake@jake.jake"})
     password = fields.String(required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH),
                              metadata={"example": "jakejake", "format": "password"})
     remember = StrictBoolean(
@@ -88,7 +89,8 @@ class UpdateUserSchema(ChangesSchema):
     email = email_field()
     username = username_field()
     password = password_field()
-    bio = fields.String(allow_none=True, validate=validate.Length(max=2000), metadata={"example": "I like to skateboard"})
+    bio = fields.String(allow_none=True, validate=validate.Length(max=2000),
+                        metadata={"example": "I like to skateboard"})
     image = ImageUrl(allow_none=True)
     current_password = fields.String(
         data_key="currentPassword", load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH),

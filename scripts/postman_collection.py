@@ -13,7 +13,7 @@ then makes the collection run as it is, in Postman's runner or with newman, as o
 - a test on every request: the documented success status.
 
 The converter's random parts (ids, example values and answers made up from the schemas) are
-dropped, so the same document always gives the same file: tests/test_postman.py fails when the
+dropped, so the same document always gives the same file: tests/contract/test_postman.py fails when the
 committed one is stale.
 """
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Make sure Debian's Chromium is here for the browser test of Swagger UI (tests/test_docs_ui.py).
+# Make sure Debian's Chromium is here for the browser test of Swagger UI (tests/contract/test_docs_ui.py).
 # Playwright drives this binary: `playwright install`, which downloads browsers of its own, is never run.
 # Where no Chromium can be installed, fail: that test would fail.
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The outage and scale-out tests (tests/servers.py, tests/cluster_servers.py) start throwaway
-# Redis servers (a primary and its replica, a sentinel, a three-node cluster) and MariaDB servers
+# The outage and scale-out tests (tests/support/servers.py, tests/support/cluster_servers.py) start
+# throwaway Redis servers (a primary and its replica, a sentinel, a three-node cluster) and MariaDB servers
 # (a primary and its replica) of their own, on free ports, from the installed programs. Install
 # whichever is missing with apt-get, and fail when one is still missing: those tests would fail.
 # Nothing is started here, and the services at DATABASE_URL / REDIS_URL are left as they are.

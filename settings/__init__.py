@@ -43,7 +43,7 @@ class Config:
     DB_POOL_MAX_USAGE = env_int("DB_POOL_MAX_USAGE", 0)
     DB_POOL_SETSESSION = env_list("DB_POOL_SETSESSION", ["SET time_zone = '+00:00'"])
     # 1: ping each connection as it leaves the pool and reconnect a dead one (after a MySQL
-    # restart), before a transaction starts on it; 0 turns that off (tests/test_mysql_outage.py).
+    # restart), before a transaction starts on it; 0 turns that off (tests/reliability/test_mysql_outage.py).
     DB_POOL_PING = env_int("DB_POOL_PING", 1)
     # Read replicas (api/db_routing.py): comma-separated mysql:// URLs, each given a pool built
     # like the primary's. Reads outside transactions go there, round robin; empty: all on the primary.

@@ -38,18 +38,18 @@ class DatabaseAddress:
 
         Autocommit off: nothing is committed that SQLHelper did not commit on purpose (a write
         outside `db.transaction()`, or the transaction as a whole); reads do not commit."""
-        kwargs = dict(
-            host=self.host,
-            port=self.port,
-            user=self.user,
-            password=self.password,
-            charset="utf8mb4",
-            autocommit=False,
-            cursorclass=pymysql.cursors.DictCursor,
-            connect_timeout=config["DB_CONNECT_TIMEOUT"],
-            read_timeout=config["DB_READ_TIMEOUT"],
-            write_timeout=config["DB_READ_TIMEOUT"],
-        )
+        kwargs = {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password,
+            "charset": "utf8mb4",
+            "autocommit": False,
+            "cursorclass": pymysql.cursors.DictCursor,
+            "connect_timeout": config["DB_CONNECT_TIMEOUT"],
+            "read_timeout": config["DB_READ_TIMEOUT"],
+            "write_timeout": config["DB_READ_TIMEOUT"],
+        }
         if with_database:
             kwargs["database"] = self.database
         return kwargs

@@ -9,12 +9,19 @@ import uuid
 
 import pytest
 import redis
+from hypothesis import settings as hypothesis_settings
 from werkzeug.serving import make_server
 
 from api import create_app
 from api.migrations import drop_database, upgrade
 from api.redis_store import delete_keys_under
 from settings import TestConfig, isolated_storage
+
+# No per-example deadline: on two cores shared with the suite's other worker and its throwaway
+# servers, a first example can take over hypothesis' default 200 ms (a flaky failure), and the
+# property tests pin what is accepted, not how fast.
+hypothesis_settings.register_profile("suite", deadline=None)
+hypothesis_settings.load_profile("suite")
 
 
 @pytest.fixture(scope="session")

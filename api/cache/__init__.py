@@ -15,7 +15,7 @@ are read with one MGET even in a Redis Cluster (which allows it within one hash 
 """
 
 import logging
-from typing import Callable
+from collections.abc import Callable
 
 from flask import current_app
 from redis.exceptions import RedisError

@@ -9,7 +9,7 @@ costs one Redis round trip and no SQL, no marshmallow and no JSON encoding.
 
 import hashlib
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Response, current_app
 

@@ -1,6 +1,6 @@
 """`flask --app wsgi sessions list|revoke|purge-expired`: users' server-side sessions in Redis."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask.cli import AppGroup
@@ -56,4 +56,4 @@ def purge_expired() -> None:
 def _utc(timestamp: float | None) -> str:
     if timestamp is None:
         return "-"
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%SZ")
+    return datetime.fromtimestamp(timestamp, tz=UTC).strftime("%Y-%m-%d %H:%M:%SZ")

@@ -24,8 +24,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from api.data.articles import complete_articles, select_articles
 from api.cache import content_cache
+from api.data.articles import complete_articles, select_articles
 from api.db import db
 
 FILTER_JOINS = {

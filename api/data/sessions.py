@@ -20,7 +20,7 @@ import time
 
 from flask import current_app
 
-from api.sessions import UnreadableSession, public_session_id, user_sessions_key
+from api.sessions import UnreadableSession, public_session_id, session_interface, user_sessions_key
 
 
 def _index_key(user_id: int) -> str:
@@ -32,7 +32,7 @@ def _store_key(sid: str) -> str:
 
 
 def _client():
-    return current_app.session_interface.client
+    return session_interface().client
 
 
 def _live_session_ids(user_id: int) -> list[str]:
@@ -55,7 +55,7 @@ def list_sessions(user_id: int) -> list[dict]:
     for sid in sids:
         pipe.get(_store_key(sid))
     payloads = pipe.execute()
-    decode = current_app.session_interface.serializer.decode
+    decode = session_interface().serializer.decode
     sessions, gone = [], []
     for sid, payload in zip(sids, payloads):
         try:

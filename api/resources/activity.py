@@ -3,8 +3,8 @@
 from flask.views import MethodView
 
 from api.auth import login_required
-from api.services import accounts
 from api.security_headers import no_store
+from api.services import accounts
 from api.smorest import Blueprint
 from schemas.activity import ActivityResponseSchema
 from schemas.pagination import PaginationQuerySchema

@@ -58,7 +58,7 @@ class Comment(MethodView):
     @blp.alt_response(403, response="Forbidden")
     @blp.alt_response(404, response="NotFound")
     @blp.doc(operationId="DeleteArticleComment")
-    def delete(self, slug, id):  # noqa: A002 - the RealWorld name of the path parameter
+    def delete(self, slug, id):
         """Delete a comment
 
         Only its author may delete it.

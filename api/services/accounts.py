@@ -5,7 +5,7 @@ import time
 
 from flask import current_app, session
 
-from api.auth import current_user, current_user_id
+from api.auth import signed_in_user, signed_in_user_id
 from api.cache import content_cache
 from api.data.account_events import count_account_events, fetch_account_events_page
 from api.data.users import (
@@ -97,14 +97,14 @@ def log_in(email: str, password: str, *, remember: bool) -> dict:
 
 def log_out() -> None:
     """End the caller's session: its token and cookie stop working at once."""
-    user = current_user()
+    user = signed_in_user()
     end_current_session()
     announce(user_logged_out, user=user)
 
 
 def current_account() -> dict:
     """The caller's account."""
-    return current_user()
+    return signed_in_user()
 
 
 def update_current_account(changes: dict) -> dict:
@@ -117,7 +117,7 @@ def update_current_account(changes: dict) -> dict:
     password either stored its session before the revocation reads the index, or waits in its
     check (api.services.sessions.credentials_still_valid) and is refused.
     """
-    user = current_user()
+    user = signed_in_user()
     changes = dict(changes)
     current_password = changes.pop("current_password", None)
     new_password = changes.pop("password", None)
@@ -156,7 +156,7 @@ def _require_proof_of_identity(user: dict, current_password: str | None) -> None
 
 def my_activity(limit: int, offset: int) -> dict:
     """A page of the caller's security events, newest first, and how many there are."""
-    user_id = current_user_id()
+    user_id = signed_in_user_id()
     return {"events": fetch_account_events_page(user_id, limit, offset), "eventsCount": count_account_events(user_id)}
 
 

@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from flask import Response
 
-from api.auth import current_user, current_user_id
+from api.auth import current_user_id, signed_in_user, signed_in_user_id
 from api.cache import content_cache, tags_cache
 from api.cache.list_pages import cached_page_response, list_cache_enabled
 from api.data import articles as stored_articles
@@ -49,7 +49,7 @@ def list_articles(*, limit: int, offset: int, tag: str | None = None, author: st
 
 def feed_page(*, limit: int, offset: int) -> dict:
     """A page of the caller's feed (articles by the users they follow), newest first, and its total."""
-    return fetch_feed_page(current_user_id(), limit=limit, offset=offset)
+    return fetch_feed_page(signed_in_user_id(), limit=limit, offset=offset)
 
 
 def read_article(slug: str) -> dict:
@@ -59,7 +59,7 @@ def read_article(slug: str) -> dict:
 
 def create_article(fields: dict) -> dict:
     """Publish an article by the caller under a unique slug from its title; returns it."""
-    user = current_user()
+    user = signed_in_user()
     article_id = db.run_in_transaction(stored_articles.insert_article, user["id"], fields)
     content_cache.bump()
     if fields["tags"]:

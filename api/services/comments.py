@@ -3,7 +3,7 @@
 Comments show on no cached page, so their writes make no cache stale.
 """
 
-from api.auth import current_user, current_user_id
+from api.auth import current_user_id, signed_in_user
 from api.data.comments import delete_comment as delete_comment_row
 from api.data.comments import fetch_article_comments, fetch_comment, fetch_comment_owner, insert_comment
 from api.db import db
@@ -22,7 +22,7 @@ def list_comments(slug: str, *, limit: int, offset: int) -> dict:
 
 def add_comment(slug: str, body: str) -> dict:
     """Comment on the article as the caller; returns the comment (404 for an unknown article)."""
-    user = current_user()
+    user = signed_in_user()
     comment_id = db.run_in_transaction(insert_comment, slug, user["id"], body)
     if comment_id is None:
         article_not_found(slug)

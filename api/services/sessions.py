@@ -8,17 +8,18 @@ said beside it; api/sessions.py keeps the rest (a session is created once, then 
 
 import logging
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
-from flask import current_app, g, session
+from flask import current_app, g
 from redis.exceptions import RedisError
 
-from api.auth import current_user, current_user_id
+from api.auth import signed_in_user, signed_in_user_id
 from api.client import client_ip, client_user_agent
 from api.data import sessions as stored_sessions
 from api.data.users import credentials_unchanged
 from api.errors import abort
+from api.sessions import session, session_interface
 from api.signals import announce, session_revoked
 
 logger = logging.getLogger("conduit.sessions")
@@ -32,7 +33,7 @@ def start_session(user: dict, *, remember: bool = True) -> str:
     it as a token as well (Postman and newman keep a cookie jar beside the token they saved).
     An anonymous one, which holds nothing anyone could still use, is deleted.
     """
-    interface = current_app.session_interface
+    interface = session_interface()
     if session.stored and session.get("user_id") is None:
         stored_sessions.revoke_session(None, session.sid)
     session.clear()
@@ -110,7 +111,7 @@ def end_other_sessions_of(user: dict) -> list[str]:
 
 def list_my_sessions(limit: int, offset: int) -> dict:
     """A page of the caller's live sessions, newest first, and how many there are."""
-    sessions = stored_sessions.list_sessions(current_user_id())
+    sessions = stored_sessions.list_sessions(signed_in_user_id())
     for item in sessions:
         item["current"] = item["sid"] == session.sid
     return {"sessions": sessions[offset:offset + limit], "sessionsCount": len(sessions)}
@@ -118,7 +119,7 @@ def list_my_sessions(limit: int, offset: int) -> dict:
 
 def end_my_session(public_id: str) -> None:
     """End one of the caller's sessions (the current one too: a logout); 404 for any other id."""
-    user = current_user()
+    user = signed_in_user()
     sid = stored_sessions.find_session_id(user["id"], public_id)
     if sid is None:
         abort(404, "The caller has no live session with this id.")
@@ -131,7 +132,7 @@ def end_my_session(public_id: str) -> None:
 
 def end_my_other_sessions() -> None:
     """End every session of the caller but the current one."""
-    user = current_user()
+    user = signed_in_user()
     ended = end_other_sessions_of(user)
     if ended:
         announce(session_revoked, user=user, session_ids=ended, reason="user")

@@ -5,7 +5,7 @@ repeat: all four are idempotent) makes the content cache stale after its commit 
 `favoritesCount`, the favorited filter and the feed), then is announced.
 """
 
-from api.auth import current_user, current_user_id
+from api.auth import current_user_id, signed_in_user
 from api.cache import content_cache
 from api.data.articles import fetch_article_by_id, lock_article
 from api.data.favorites import add_favorite, remove_favorite
@@ -33,7 +33,7 @@ def unfollow_profile(username: str) -> dict:
 
 def _change_follow(username: str, change, signal, *, following: bool) -> dict:
     """Apply `change` (follow or unfollow) from the caller to the user; `following` is the result."""
-    user = current_user()
+    user = signed_in_user()
 
     def follow_change() -> tuple[dict, bool]:
         profile = _found_profile(fetch_profile_with_id(username), username)
@@ -60,7 +60,7 @@ def unfavorite_article(slug: str) -> dict:
 
 def _change_favorite(slug: str, change, signal) -> dict:
     """Apply `change` (add_favorite or remove_favorite) for the caller, on the article's locked row."""
-    user = current_user()
+    user = signed_in_user()
 
     def favorite_change() -> tuple[int, bool]:
         article = found_article(lock_article(slug), slug)

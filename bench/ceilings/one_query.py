@@ -16,8 +16,8 @@ from api.db import ProcessPool
 from bench.ceilings import json_response, list_item, profile, timestamp
 from settings import Config
 
-TAG_FILTER = " JOIN article_tags tag_link ON tag_link.article_id = article.id" \
-             " JOIN tags tag_filter ON tag_filter.id = tag_link.tag_id AND tag_filter.name = %(tag)s"
+TAG_FILTER = (" JOIN article_tags tag_link ON tag_link.article_id = article.id"
+              " JOIN tags tag_filter ON tag_filter.id = tag_link.tag_id AND tag_filter.name = %(tag)s")
 ARTICLE_COLUMNS = ("article.id, article.slug, article.title, article.description, article.favorites_count,"
                    " article.created_at, article.updated_at, author.username AS author_username,"
                    " author.bio AS author_bio, author.image AS author_image, tag.name AS tag_name")
