@@ -90,6 +90,7 @@ LINTED := api schemas settings bench tests
 
 lint: venv
 	$(BIN)/ruff check $(LINTED)
+	$(BIN)/mypy
 
 # Everything but the tests marked slow, which start servers, a browser or the npm tools of their own.
 test-fast: services

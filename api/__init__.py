@@ -43,7 +43,8 @@ def create_app(config: type[Config] | None = None, overrides: dict | None = None
     # is read from exactly TRUSTED_PROXY_HOPS proxies, and ignored when it is 0.
     if app.config["TRUSTED_PROXY_HOPS"]:
         hops = app.config["TRUSTED_PROXY_HOPS"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+        # Flask's documented way to add WSGI middleware; its typing declares wsgi_app a method only.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
     init_redis(app)

@@ -26,11 +26,14 @@ are made with the public settings.
 """
 
 from dataclasses import dataclass
+from typing import cast
 
 import flask_smorest
+import redis
 from flask_session.base import ServerSideSessionInterface
 from limits import RateLimitItem
 from limits.storage import RedisStorage
+from redis.cluster import RedisCluster
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,10 @@ def undo_moving_window_hit(storage: RedisStorage, item: RateLimitItem, *identifi
     to the limit): dropping the newest entry undoes our hit, or a concurrent one made at the
     same moment, which amounts to the same.
     """
-    storage.get_connection().lpop(storage.prefixed_key(item.key_for(*identifiers)))
+    # limits types its connection as a protocol of the few commands it uses itself; the object
+    # is the redis-py client the storage was built with (Redis, or RedisCluster for a cluster).
+    connection = cast(redis.Redis | RedisCluster, storage.get_connection())
+    connection.lpop(storage.prefixed_key(item.key_for(*identifiers)))
 
 
 class ApiWithoutDefaultComponents(flask_smorest.Api):

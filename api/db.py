@@ -59,6 +59,20 @@ class ExecuteResult:
     rowcount: int
     lastrowid: int | None
 
+    @property
+    def inserted_id(self) -> int:
+        """The AUTO_INCREMENT id of the row an INSERT just wrote (never None after one)."""
+        if self.lastrowid is None:
+            raise RuntimeError("the statement inserted no row: it has no id to return")
+        return self.lastrowid
+
+
+def known(value: Result | None, reason: str) -> Result:
+    """`value`, which the caller knows cannot be None (`reason` says why); RuntimeError if it is."""
+    if value is None:
+        raise RuntimeError(f"unexpected None: {reason}")
+    return value
+
 
 class ProcessPool:
     """The app's PooledDB, built on first use in each process: a forked child (a gunicorn
@@ -222,6 +236,11 @@ class SQLHelper:
     def fetch_one(self, sql: str, args: Args = None) -> dict | None:
         """The first row of a query, or None."""
         return self._read(sql, args, lambda cursor: cursor.fetchone())
+
+    def fetch_present(self, sql: str, args: Args = None) -> dict:
+        """The first row of a query that always returns one (COUNT(*), a row this transaction
+        just wrote); RuntimeError if it returns none."""
+        return known(self.fetch_one(sql, args), f"the query returned no row: {sql}")
 
     def fetch_all(self, sql: str, args: Args = None) -> list[dict]:
         """Every row of a query."""

@@ -7,11 +7,11 @@ validation failures, werkzeug's 404/405/413, and dependency outages turned into 
 from http import HTTPStatus
 from typing import NoReturn
 
-import flask_smorest
 import pymysql
 import redis.exceptions
 from dbutils.pooled_db import PooledDBError
 from flask import current_app
+from webargs.flaskparser import abort as webargs_abort  # flask_smorest.abort, with webargs' typing (NoReturn)
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from api.signals import announce, dependency_failed, write_conflicted
@@ -44,8 +44,8 @@ def is_write_conflict(error: BaseException) -> bool:
 def abort(status: int, message: str, *, field: str | None = None, headers: dict | None = None) -> NoReturn:
     """Stop the request with the contract's error body; `field` names the input to blame."""
     if field:
-        flask_smorest.abort(status, errors={field: [message]}, headers=headers or {})
-    flask_smorest.abort(status, message=message, headers=headers or {})
+        webargs_abort(status, errors={field: [message]}, headers=headers or {})
+    webargs_abort(status, message=message, headers=headers or {})
 
 
 def abort_for_dependency(name: str) -> NoReturn:
@@ -146,13 +146,19 @@ def write_conflict_response(error: Exception):
 
 
 def _default_message(error: HTTPException) -> str:
+    # Flask hands error handlers only HTTPExceptions with a code (Flask.handle_http_exception
+    # returns the others, routing exceptions, before looking for a handler).
+    if error.code is None:
+        raise AssertionError(f"an HTTPException without a code reached the error handler: {error!r}")
     if error.code == 404:
         return "Not found."
     if error.code == 405:
         return "Method not allowed."
     if error.code == 413:
         return f"The request body is larger than {current_app.config['MAX_CONTENT_LENGTH']} bytes."
-    if error.code == 429:  # Flask-Limiter puts the breached rule's message in the description
+    if error.code == 429 and error.description is not None:
+        # Flask-Limiter puts the breached rule's message in the description (werkzeug's
+        # TooManyRequests always has one: a None passed in keeps the class's default)
         return error.description
     if error.code == 500:
         return "Internal server error."

@@ -25,11 +25,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
+from typing import cast
 
 from flask import current_app, request
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 from limits import RateLimitItem, parse
+from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import HTTPException
 
@@ -151,6 +153,7 @@ def _give_back(strategy: MovingWindowRateLimiter, reserved: list[Reservation]) -
     # Best effort: an error here must not replace the answer.
     for item, identifiers in reserved:
         try:
-            undo_moving_window_hit(strategy.storage, item, *identifiers)
+            # init_login_limits is only given Flask-Limiter's Redis storage (api/rate_limits.py).
+            undo_moving_window_hit(cast(RedisStorage, strategy.storage), item, *identifiers)
         except DEPENDENCY_ERRORS:
             current_app.logger.warning("could not give back a failed-login slot", exc_info=True)

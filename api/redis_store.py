@@ -48,6 +48,8 @@ def rate_limit_storage(config, client: RedisClient) -> tuple[str, dict]:
         return f"redis+cluster://{nodes}", {**options, **_timeouts(config), **_credentials(config)}
     # One server or Sentinel: limits' plain Redis storage borrows our client's connection pool
     # (a SentinelConnectionPool follows failovers); the URI only selects that storage class.
+    if isinstance(client, RedisCluster):
+        raise TypeError("a RedisCluster client without REDIS_CLUSTER_NODES (build_redis_client makes none)")
     return "redis://", {**options, "connection_pool": client.connection_pool}
 
 

@@ -98,7 +98,8 @@ def public_session_id(sid: str) -> str:
     return hashlib.sha256(sid.encode()).hexdigest()[:32]
 
 
-def user_sessions_key(key_prefix: str, user_id: int) -> str:
+def user_sessions_key(key_prefix: str, user_id: int | str) -> str:
+    """The key of a user's session index; `user_id` may also be a glob ("*") matching every user's."""
     return f"{key_prefix}user-sessions:{user_id}"
 
 

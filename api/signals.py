@@ -26,7 +26,8 @@ def announce(signal: NamedSignal, **payload) -> None:
     """Send `signal` from the running app with exactly its declared payload."""
     if payload.keys() != PAYLOADS[signal]:
         raise TypeError(f"signal {signal.name} takes {sorted(PAYLOADS[signal])}, not {sorted(payload)}")
-    signal.send(current_app._get_current_object(), **payload)
+    # Flask types current_app as Flask, though it is a LocalProxy (which has _get_current_object).
+    signal.send(current_app._get_current_object(), **payload)  # type: ignore[attr-defined]
 
 
 # --- accounts. user: the account's row (a dict). ip and user agent come from the request, if any.

@@ -10,6 +10,7 @@ import random
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -32,7 +33,7 @@ class Dataset:
     favorites: int = 0
     comments: int = 0
     bulk_articles: int = 0
-    rng_state: object = field(default=None, repr=False)  # where the bulk top-up continues
+    rng_state: tuple[Any, ...] | None = field(default=None, repr=False)  # where the bulk top-up continues
 
     def counts(self) -> dict:
         return {"users": len(self.users), "articles": len(self.slugs) + self.bulk_articles, "tags": len(self.tags),
@@ -103,6 +104,8 @@ def top_up_in_bulk(app, dataset: Dataset, articles: int, *, shape: SeedShape = B
     extra = articles - len(dataset.slugs) - dataset.bulk_articles
     if extra <= 0:
         return
+    if dataset.rng_state is None:
+        raise ValueError("the data set has no random state to continue from (a saved one keeps none)")
     rng = random.Random()
     rng.setstate(dataset.rng_state)
     with app.app_context(), tqdm(total=extra, unit="article", desc="seeding in bulk", disable=not progress,

@@ -15,6 +15,8 @@ class HttpJsonClient:
 
     def __init__(self, base_url: str, timeout: float = 30):
         parts = urlsplit(base_url)
+        if parts.hostname is None:
+            raise ValueError(f"{base_url!r} names no host")
         self.host, self.port, self.timeout = parts.hostname, parts.port, timeout
         self._local = threading.local()
 

@@ -21,6 +21,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 
 from api import create_app
@@ -42,7 +43,8 @@ def request_environs(requests_file: Path) -> list[tuple[dict, bytes]]:
         if request.body:
             headers["Content-Type"] = "application/json"
         body = request.body.encode()
-        environ = EnvironBuilder(path=request.path, method=request.method, headers=headers, data=body).get_environ()
+        environ = EnvironBuilder(path=request.path, method=request.method, headers=Headers(headers),
+                                 data=body).get_environ()
         requests.append((environ, body))
     return requests
 

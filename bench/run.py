@@ -42,6 +42,13 @@ class Bench:
         for server in (self.service, *self.ceilings):
             server.stop()
 
+    @property
+    def seeded(self) -> Dataset:
+        """The data set seed() made; RuntimeError before it has run."""
+        if self.dataset is None:
+            raise RuntimeError("no data set yet: seed() first")
+        return self.dataset
+
     def seed(self, articles: int) -> None:
         """The fixed data set over the API (at most 1,000 articles), the rest in bulk."""
         if self.dataset is None:
@@ -55,14 +62,14 @@ class Bench:
         """One short unmeasured pass of each scenario on the service: every worker has imported,
         cached and pooled what the bench uses before its memory is first read."""
         for scenario in scenarios:
-            service_file, _ = scenario.write_files(self.dataset, self.requests_dir)
+            service_file, _ = scenario.write_files(self.seeded, self.requests_dir)
             run_wrk(self.service.url, service_file, seconds=seconds, connections=self.connections)
 
     def measure(self, scenario: Scenario) -> dict:
         """The scenario on the service and, for reads, on both ceilings, in `rounds` rounds of
         service, bare, one-query: a burst of load from elsewhere on the machine lands on all
         three instead of on whichever happened to run then."""
-        service_file, ceiling_file = scenario.write_files(self.dataset, self.requests_dir)
+        service_file, ceiling_file = scenario.write_files(self.seeded, self.requests_dir)
         runs = [(self.service, service_file)]
         if ceiling_file:
             runs += [(ceiling, ceiling_file) for ceiling in self.ceilings]

@@ -97,8 +97,10 @@ class Server:
 
     def worker_pids(self) -> list[int]:
         """The master's children: gunicorn's worker processes."""
-        return [int(pid) for pid in
-                Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()]
+        if self.process is None:
+            raise RuntimeError(f"{self.name} was never started: it has no workers")
+        master = self.process.pid
+        return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
 
     def worker_rss_mib(self) -> list[float]:
         """Resident memory of each worker process, MiB."""

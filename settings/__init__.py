@@ -21,7 +21,8 @@ class Config:
     HOST = env_str("HOST", "127.0.0.1")
     PORT = env_int("PORT", 8000)
     # A secret is only needed to sign things Flask signs itself; sessions are server-side ids.
-    SECRET_KEY = env_str("SECRET_KEY", None) or secrets.token_hex(32)
+    # Production has no default: None there until set, and create_app refuses to start without it.
+    SECRET_KEY: str | None = env_str("SECRET_KEY", None) or secrets.token_hex(32)
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 1024 * 1024)
     # Seconds a client should wait after a 503 (dependency down) before retrying.
     RETRY_AFTER_SECONDS = env_int("RETRY_AFTER_SECONDS", 5)

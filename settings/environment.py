@@ -5,6 +5,7 @@ A `.env` file in the working directory is loaded first; real environment variabl
 
 import os
 from datetime import timedelta
+from typing import overload
 
 from dotenv import load_dotenv
 
@@ -14,6 +15,10 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
 
+@overload
+def env_str(name: str, default: str) -> str: ...
+@overload
+def env_str(name: str, default: None) -> str | None: ...
 def env_str(name: str, default: str | None) -> str | None:
     return os.environ.get(name, default)
 

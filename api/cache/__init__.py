@@ -16,6 +16,7 @@ are read with one MGET even in a Redis Cluster (which allows it within one hash 
 
 import logging
 from collections.abc import Callable
+from typing import cast
 
 from flask import current_app
 from redis.exceptions import RedisError
@@ -42,7 +43,8 @@ class GenerationCache:
         """
         key = self._key(entry)
         try:
-            generation, cached = redis_client().mget(self._key("generation"), key)
+            # redis-py types values as bytes | str; our clients never set decode_responses, so bytes.
+            generation, cached = cast(list[bytes | None], redis_client().mget(self._key("generation"), key))
         except RedisError as error:
             logger.warning("%s cache unavailable, computing %s: %s", self.name, entry, error)
             return compute()

@@ -10,8 +10,10 @@ costs one Redis round trip and no SQL, no marshmallow and no JSON encoding.
 import hashlib
 import json
 from collections.abc import Callable
+from typing import cast
 
 from flask import Response, current_app
+from flask.json.provider import DefaultJSONProvider
 
 from api.cache import content_cache
 from schemas.articles import MultipleArticlesResponseSchema
@@ -31,4 +33,5 @@ def cached_page_response(query: dict, fetch_page: Callable[[], dict]) -> Respons
         return current_app.json.dumps(_page_schema.dump(fetch_page())).encode()
 
     body = content_cache.read_through(f"list-page:{digest}", render)
-    return current_app.response_class(body, mimetype=current_app.json.mimetype)
+    # Flask types app.json as the base JSONProvider; create_app installs an OrjsonProvider, a DefaultJSONProvider.
+    return current_app.response_class(body, mimetype=cast(DefaultJSONProvider, current_app.json).mimetype)

@@ -21,7 +21,7 @@ def create_user(username: str, email: str, password: str) -> None:
     try:
         fields = NewUserSchema().load({"username": username, "email": email, "password": password})
     except ValidationError as error:
-        raise click.ClickException(_one_line(error.messages)) from None
+        raise click.ClickException(_one_line(error.messages_dict)) from None
     try:
         user = create_account_by_admin(fields["email"], fields["username"], fields["password"])
     except DuplicateUserError as error:

@@ -24,4 +24,4 @@ def fetch_account_events_page(user_id: int, limit: int, offset: int) -> list[dic
 
 def count_account_events(user_id: int) -> int:
     """How many events a user has in all."""
-    return db.fetch_one("SELECT COUNT(*) AS events FROM account_events WHERE user_id = %s", (user_id,))["events"]
+    return db.fetch_present("SELECT COUNT(*) AS events FROM account_events WHERE user_id = %s", (user_id,))["events"]

@@ -99,6 +99,6 @@ def count_articles(filters: ArticleFilters) -> int:
     digest = hashlib.sha256(json.dumps(asdict(filters)).encode()).hexdigest()[:32]
     count = content_cache.read_through(
         f"articles-count:{digest}",
-        lambda: str(db.fetch_one(article_count_sql(filters), asdict(filters))["count"]).encode(),
+        lambda: str(db.fetch_present(article_count_sql(filters), asdict(filters))["count"]).encode(),
     )
     return int(count)

@@ -7,6 +7,7 @@ nor the columns (both flags are false).
 """
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import pymysql
 
@@ -14,6 +15,8 @@ from api.data.profiles import author_columns, author_joins, nest_author
 from api.data.tags import fetch_tag_lists, replace_article_tags
 from api.db import db
 from api.slugs import slug_for_title, with_random_suffix
+
+Written = TypeVar("Written")
 
 # Unlucky twice in a row with 32 random bits is already implausible; five is generous.
 SLUG_ATTEMPTS = 5
@@ -101,7 +104,7 @@ def insert_article(author_id: int, fields: dict) -> int:
             "INSERT INTO articles (slug, title, description, body, author_id, created_at, updated_at)"
             " VALUES (%s, %s, %s, %s, %s, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
             (slug, fields["title"], fields["description"], fields["body"], author_id),
-        ).lastrowid,
+        ).inserted_id,
     )
     replace_article_tags(article_id, fields["tags"], had_tags=False)
     return article_id
@@ -134,7 +137,7 @@ def delete_article(article_id: int) -> None:
     db.execute("DELETE FROM articles WHERE id = %s", (article_id,))
 
 
-def _write_with_unique_slug(title: str, write: Callable[[str], int | None]) -> int | None:
+def _write_with_unique_slug(title: str, write: Callable[[str], Written]) -> Written:
     """Run `write(slug)` with the title's slug, retrying with a random suffix while it is taken.
 
     The UNIQUE key decides (never SELECT-then-INSERT), so concurrent writers cannot both win.

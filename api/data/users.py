@@ -45,7 +45,7 @@ def insert_user(email: str, username: str, password_hash: str) -> int:
             "INSERT INTO users (email, username, password_hash, created_at, updated_at)"
             " VALUES (%s, %s, %s, UTC_TIMESTAMP(3), UTC_TIMESTAMP(3))",
             (email, username, password_hash),
-        ).lastrowid
+        ).inserted_id
 
 
 def fetch_user_by_id(user_id: int) -> dict | None:
@@ -110,7 +110,7 @@ def email_comparison_key(email: str) -> str:
     """A digest of `email` as the users table compares emails, so that every spelling of one
     address (case, accents, ignorable characters, trailing spaces) gives the same key."""
     # The collation must be the one of users.email (see migrations/0003.emails-tell-symbols-apart.sql).
-    weight = db.fetch_one("SELECT WEIGHT_STRING(%s COLLATE utf8mb4_unicode_520_ci) AS weight", (email,))["weight"]
+    weight = db.fetch_present("SELECT WEIGHT_STRING(%s COLLATE utf8mb4_unicode_520_ci) AS weight", (email,))["weight"]
     while weight.endswith(_SPACE_WEIGHT):
         weight = weight[: -len(_SPACE_WEIGHT)]
     return hashlib.sha256(weight).hexdigest()

@@ -17,7 +17,7 @@ from api.data.users import (
     update_password_hash,
     update_user,
 )
-from api.db import db
+from api.db import db, known
 from api.errors import abort
 from api.login_limits import login_attempt
 from api.passwords import burn_equal_time, hash_password, needs_rehash, verify_password
@@ -130,7 +130,7 @@ def update_current_account(changes: dict) -> dict:
             update_user(user["id"], changes)
         except DuplicateUserError as error:
             abort(422, TAKEN, field=error.field)
-        user = fetch_user_by_id(user["id"])
+        user = known(fetch_user_by_id(user["id"]), "the caller's own row, locked in by this transaction's update")
         if new_password is not None:
             end_other_sessions_of(user)
             announce(password_changed, user=user)
@@ -184,4 +184,5 @@ def disable_account(user: dict) -> tuple[bool, int]:
 
 def _insert_account(email: str, username: str, password_hash: str) -> dict:
     """The new account's row (inside the caller's transaction); DuplicateUserError when taken."""
-    return fetch_user_by_id(insert_user(email, username, password_hash))
+    user_id = insert_user(email, username, password_hash)
+    return known(fetch_user_by_id(user_id), "the row this transaction just inserted")

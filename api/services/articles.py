@@ -57,8 +57,9 @@ def read_article(slug: str) -> dict:
     return found_article(stored_articles.fetch_article_by_slug(slug, current_user_id()), slug)
 
 
-def create_article(fields: dict) -> dict:
-    """Publish an article by the caller under a unique slug from its title; returns it."""
+def create_article(fields: dict) -> dict | None:
+    """Publish an article by the caller under a unique slug from its title; returns it (None only
+    if a concurrent request of the author's deleted it before it was read back)."""
     user = signed_in_user()
     article_id = db.run_in_transaction(stored_articles.insert_article, user["id"], fields)
     content_cache.bump()

@@ -6,7 +6,7 @@ Comments show on no cached page, so their writes make no cache stale.
 from api.auth import current_user_id, signed_in_user
 from api.data.comments import delete_comment as delete_comment_row
 from api.data.comments import fetch_article_comments, fetch_comment, fetch_comment_owner, insert_comment
-from api.db import db
+from api.db import db, known
 from api.errors import abort
 from api.services.articles import article_not_found
 from api.signals import announce, comment_created, comment_deleted
@@ -26,7 +26,7 @@ def add_comment(slug: str, body: str) -> dict:
     comment_id = db.run_in_transaction(insert_comment, slug, user["id"], body)
     if comment_id is None:
         article_not_found(slug)
-    comment = fetch_comment(comment_id, user["id"])
+    comment = known(fetch_comment(comment_id, user["id"]), "the caller inserted this comment just now")
     announce(comment_created, comment_id=comment_id, article_id=comment["article_id"])
     return comment
 

@@ -19,9 +19,9 @@ def app(make_app):
 def _leftovers(app, title: str, tag: str) -> dict:
     with app.app_context():
         return {
-            "articles": db.fetch_one("SELECT COUNT(*) AS n FROM articles WHERE title = %s", (title,))["n"],
-            "tags": db.fetch_one("SELECT COUNT(*) AS n FROM tags WHERE name = %s", (tag,))["n"],
-            "links": db.fetch_one(
+            "articles": db.fetch_present("SELECT COUNT(*) AS n FROM articles WHERE title = %s", (title,))["n"],
+            "tags": db.fetch_present("SELECT COUNT(*) AS n FROM tags WHERE name = %s", (tag,))["n"],
+            "links": db.fetch_present(
                 "SELECT COUNT(*) AS n FROM article_tags JOIN tags ON tags.id = article_tags.tag_id"
                 " WHERE tags.name = %s", (tag,))["n"],
         }

@@ -17,7 +17,9 @@ def runner(app):
 
 def _seeded_run(output: str) -> str:
     """The run token in `log in as demo-<run>-1@example.com ...`."""
-    return re.search(r"log in as demo-([0-9a-f]+)-1@example\.com with password (\S+)", output).group(1)
+    found = re.search(r"log in as demo-([0-9a-f]+)-1@example\.com with password (\S+)", output)
+    assert found is not None, output
+    return found.group(1)
 
 
 def test_seed_writes_consistent_demo_data_in_batches(runner, app, client, monkeypatch):

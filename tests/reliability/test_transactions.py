@@ -5,7 +5,7 @@ import pymysql
 import pytest
 
 from api.data import users as users_data
-from api.db import db
+from api.db import db, known
 from api.services import accounts as accounts_service
 from settings.pool import DatabaseAddress
 from tests.support.factories import register, unique
@@ -31,13 +31,14 @@ def register_following(email: str, username: str, followee_id: int) -> int:
 
 
 def follows_of(user_id: int) -> int:
-    return db.fetch_one("SELECT COUNT(*) AS n FROM follows WHERE follower_id = %s", (user_id,))["n"]
+    return db.fetch_present("SELECT COUNT(*) AS n FROM follows WHERE follower_id = %s", (user_id,))["n"]
 
 
 @pytest.fixture
 def followee(client) -> int:
     with client.application.app_context():
-        return users_data.fetch_user_by_username(register(client)["username"])["id"]
+        user = users_data.fetch_user_by_username(register(client)["username"])
+        return known(user, "registered just now")["id"]
 
 
 def test_a_committed_transaction_keeps_every_statement(app, followee):

@@ -40,7 +40,9 @@ def register(base_url: str) -> tuple[dict, str]:
     answer = call("POST", f"{base_url}/users", json_body={
         "user": {"username": username, "email": f"{username}@example.com", "password": DEFAULT_PASSWORD}})
     assert answer.status == 201, answer.json
-    return answer.json["user"], answer.cookie("conduit_session")
+    body, cookie = answer.json, answer.cookie("conduit_session")
+    assert body is not None and cookie is not None, "a registration answers with the user and a session cookie"
+    return body["user"], cookie
 
 
 def log_in(base_url: str, email: str, password: str = DEFAULT_PASSWORD):

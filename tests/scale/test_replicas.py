@@ -63,7 +63,7 @@ def make_replica_app(servers, test_settings):
 
 
 def server_id() -> int:
-    return db.fetch_one("SELECT @@server_id AS id")["id"]
+    return db.fetch_present("SELECT @@server_id AS id")["id"]
 
 
 def test_reads_go_to_the_replica_writes_and_transactions_to_the_primary(servers, make_replica_app):

@@ -18,6 +18,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import pymysql
 import pytest
@@ -77,6 +78,13 @@ class ThrowawayServer:
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
 
+    @property
+    def started_process(self) -> subprocess.Popen:
+        """The process start() launched; RuntimeError before it has."""
+        if self.process is None:
+            raise RuntimeError(f"{self.name} was never started")
+        return self.process
+
     def start(self) -> None:
         with open(self.log_path, "ab") as log:
             # A session (and process group) of its own: a Ctrl-C aimed at pytest does not reach
@@ -96,25 +104,25 @@ class ThrowawayServer:
         """A clean shutdown (SIGTERM), waited for; a no-op when it is not running."""
         if not self.running:
             return
-        self.process.terminate()
+        self.started_process.terminate()
         self.resume()  # a paused process cannot act on SIGTERM
         try:
-            self.process.wait(STOP_TIMEOUT)
+            self.started_process.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             self.kill()
 
     def kill(self) -> None:
         """A crash (SIGKILL) of the server and any children (gunicorn's workers): no shutdown work."""
         if self.running:
-            os.killpg(self.process.pid, signal.SIGKILL)  # its own process group: start_new_session
-            self.process.wait(STOP_TIMEOUT)
+            os.killpg(self.started_process.pid, signal.SIGKILL)  # its own process group: start_new_session
+            self.started_process.wait(STOP_TIMEOUT)
 
     def pause(self) -> None:
         """A hang (SIGSTOP): connections stay open and nothing answers. Always resume()."""
-        self.process.send_signal(signal.SIGSTOP)
+        self.started_process.send_signal(signal.SIGSTOP)
 
     def resume(self) -> None:
-        self.process.send_signal(signal.SIGCONT)
+        self.started_process.send_signal(signal.SIGCONT)
 
     def restart(self) -> None:
         self.stop()
@@ -265,8 +273,11 @@ def _temporary_directory(prefix: str) -> Iterator[str]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+Server = TypeVar("Server", bound=ThrowawayServer)
+
+
 @contextmanager
-def _running(server: ThrowawayServer) -> Iterator[ThrowawayServer]:
+def _running(server: Server) -> Iterator[Server]:
     try:
         server.start()
         yield server
