@@ -190,7 +190,7 @@ class ConduitSessionInterface(RedisSessionInterface):
         return session.modified and not session.from_header
 
     def store_now(self, session: ConduitSession) -> None:
-        """Create `session` in Redis now (see api.auth.start_session); from here on it is only
+        """Create `session` in Redis now (see api.services.sessions.start_session); from here on it is only
         ever updated, so a revocation that deletes it is final."""
         self._upsert_session(self.app.permanent_session_lifetime, session, self.store_key(session.sid))
         session.stored = True

@@ -27,10 +27,6 @@ def _index_key(user_id: int) -> str:
     return user_sessions_key(current_app.config["REDIS_KEY_PREFIX"], user_id)
 
 
-def _store_key(sid: str) -> str:
-    return current_app.config["SESSION_KEY_PREFIX"] + sid
-
-
 def _client():
     return session_interface().client
 
@@ -47,15 +43,21 @@ def _live_session_ids(user_id: int) -> list[str]:
 
 def list_sessions(user_id: int) -> list[dict]:
     """The user's live sessions, newest first: their data plus `sid` and `public_id`."""
-    sids = _live_session_ids(user_id)
+    return _read_sessions(user_id, _live_session_ids(user_id))
+
+
+def _read_sessions(user_id: int, sids: list[str]) -> list[dict]:
+    """The data of the sessions `sids` that are still alive (newest first); index entries of
+    the others are dropped."""
     if not sids:
         return []
     client = _client()
+    interface = session_interface()
     pipe = client.pipeline(transaction=False)
     for sid in sids:
-        pipe.get(_store_key(sid))
+        pipe.get(interface.store_key(sid))
     payloads = pipe.execute()
-    decode = session_interface().serializer.decode
+    decode = interface.serializer.decode
     sessions, gone = [], []
     for sid, payload in zip(sids, payloads):
         try:
@@ -85,7 +87,7 @@ def revoke_session(user_id: int | None, sid: str) -> None:
     """End one session: its token and cookie are refused from the next request on (an
     anonymous session, `user_id` None, is in no index)."""
     client = _client()
-    client.delete(_store_key(sid))
+    client.delete(session_interface().store_key(sid))
     if user_id is not None:
         client.zrem(_index_key(user_id), sid)
 
@@ -99,9 +101,10 @@ def revoke_sessions_except(user_id: int, keep_sid: str | None) -> list[str]:
 def revoke_least_recently_used(user_id: int, keep_sid: str, limit: int) -> list[str]:
     """Hold the user to `limit` live sessions: end the least recently used ones beyond it
     (never `keep_sid`); returns the public ids ended. Costs one round trip while under it."""
-    if len(_live_session_ids(user_id)) <= limit:
+    sids = _live_session_ids(user_id)
+    if len(sids) <= limit:
         return []
-    others = [item for item in list_sessions(user_id) if item["sid"] != keep_sid]
+    others = [item for item in _read_sessions(user_id, sids) if item["sid"] != keep_sid]
     others.sort(key=lambda data: data.get("last_seen_at", 0))
     excess = len(others) + 1 - limit
     return _revoke_sessions(user_id, [item["sid"] for item in others[:excess]])
@@ -111,9 +114,10 @@ def _revoke_sessions(user_id: int, doomed: list[str]) -> list[str]:
     if not doomed:
         return []
     client = _client()
+    store_key = session_interface().store_key
     pipe = client.pipeline(transaction=False)
     for sid in doomed:
-        pipe.delete(_store_key(sid))
+        pipe.delete(store_key(sid))
     deleted = pipe.execute()
     client.zrem(_index_key(user_id), *doomed)
     # An index entry whose key was already gone (revoked by a racing request) ended nothing here.

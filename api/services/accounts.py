@@ -3,7 +3,7 @@ activity log, and what an admin does to accounts."""
 
 import time
 
-from flask import current_app, session
+from flask import current_app
 
 from api.auth import signed_in_user, signed_in_user_id
 from api.cache import content_cache
@@ -30,6 +30,7 @@ from api.services.sessions import (
     session_discarded_on_failure,
     start_session,
 )
+from api.sessions import session
 from api.signals import (
     announce,
     password_changed,
