@@ -1,7 +1,8 @@
 """The bench's own database, Redis prefix and gunicorn servers (service and ceilings).
 
 Nothing here touches `make run`'s data: the database is `conduit_bench` (recreated by every
-run) and every Redis key lives under `conduit-bench:`.
+run) and every Redis key lives under `conduit-bench:`. BENCH_NAME=<name> makes them
+`conduit_bench_<name>` and `conduit-bench-<name>:`, so two benches can share a MariaDB server.
 """
 
 import os
@@ -21,8 +22,9 @@ from api.redis_store import delete_keys_under
 from settings import Config, isolated_storage
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE_NAME = "conduit_bench"
-REDIS_PREFIX = "conduit-bench:"
+_SUFFIX = os.environ.get("BENCH_NAME", "")
+DATABASE_NAME = f"conduit_bench_{_SUFFIX}" if _SUFFIX else "conduit_bench"
+REDIS_PREFIX = f"conduit-bench-{_SUFFIX}:" if _SUFFIX else "conduit-bench:"
 
 
 def bench_settings(database: str = DATABASE_NAME, redis_prefix: str = REDIS_PREFIX) -> dict:
