@@ -1,14 +1,29 @@
 """What every schema shares: unknown keys are ignored, timestamps look alike."""
 
 from datetime import UTC, datetime
+from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+
+from schemas.dumping import DumpPlan
+
+_NOT_BUILT: Any = object()
 
 
 class BaseSchema(Schema):
     class Meta:
         # RealWorld clients send extra keys (a user's token, an article's slug); ignore them.
         unknown = EXCLUDE
+
+    _dump_plan: DumpPlan | None = _NOT_BUILT
+
+    def dump(self, obj: Any, *, many: bool | None = None):
+        """marshmallow's dump, through the schema's DumpPlan when it has one (schemas/dumping.py)."""
+        if self._dump_plan is _NOT_BUILT:
+            self._dump_plan = DumpPlan.build(self)
+        if self._dump_plan is None or many:
+            return super().dump(obj, many=many)
+        return self._dump_plan.dump(obj)
 
 
 class ChangesSchema(BaseSchema):
