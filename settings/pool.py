@@ -7,6 +7,12 @@ import pymysql
 import pymysql.cursors
 from dbutils.pooled_db import PooledDB
 
+# What our statements need of every session, run after DB_POOL_SETSESSION so no setting undoes
+# it: an article's tags come as one JSON_ARRAYAGG (api/data/articles.py), which MySQL (1,024
+# bytes by default) and MariaDB cut at group_concat_max_len, leaving invalid JSON. 65,536 bytes
+# hold 20 tags of 64 characters even if JSON escapes each character as 6 bytes.
+REQUIRED_SESSION_SETTINGS = ["SET SESSION group_concat_max_len = 65536"]
+
 
 @dataclass(frozen=True)
 class DatabaseAddress:
@@ -75,7 +81,7 @@ def build_pool(config, url: str | None = None) -> PooledDB:
         maxshared=config["DB_POOL_MAX_SHARED"],
         blocking=config["DB_POOL_BLOCKING"],
         maxusage=config["DB_POOL_MAX_USAGE"] or None,
-        setsession=config["DB_POOL_SETSESSION"],
+        setsession=[*config["DB_POOL_SETSESSION"], *REQUIRED_SESSION_SETTINGS],
         ping=config["DB_POOL_PING"],
         # Always roll back on return: a connection never carries an open snapshot (or anything
         # else a request left open) to its next user. With reads not committing, this is the

@@ -1,12 +1,11 @@
 """Pages of articles: the global list with its filters, and the feed.
 
-A page costs two queries whatever its size: the page (a deferred join: the filtered ids are
-found on indexes first, then only those rows get their author and the viewer's flags) and the
-tag lists of its articles (one bulk query, api/data/tags.py), plus the total count. Counting
-is a scan of every matching index entry, which grows with the table, so the total is cached in
-Redis per filter and recounted only after the content cache's generation moved (api/cache):
-a page costs two SQL statements while nothing changes,
-three right after a change (an empty page skips the tag lists). Every filter is a join on an
+A page is one statement whatever its size: a deferred join (the filtered ids are found on
+indexes first, then only those rows get their author, their tags and the viewer's flags; see
+api/data/articles.py), plus the total count. Counting is a scan of every matching index entry,
+which grows with the table, so the total is cached in Redis per filter and recounted only after
+the content cache's generation moved (api/cache): a page costs one SQL statement while nothing
+changes, two right after a change. Every filter is a join on an
 indexed key that matches at most one row per article, so filters combine (AND) without DISTINCT:
 
 - tag:       tags.name (unique) -> article_tags PK (tag_id, article_id) -> articles PK
@@ -25,7 +24,7 @@ import json
 from dataclasses import asdict, dataclass
 
 from api.cache import content_cache
-from api.data.articles import complete_articles, select_articles
+from api.data.articles import select_articles, shape_article
 from api.db import db
 
 FILTER_JOINS = {
@@ -86,11 +85,11 @@ def query_args(filters: ArticleFilters, *, viewer_id: int | None, limit: int, of
 
 
 def fetch_article_page(filters: ArticleFilters, *, viewer_id: int | None, limit: int, offset: int) -> dict:
-    """One page of articles (no bodies) and the total count: the page and its tag lists, and
-    the count when it is not cached at the current generation."""
+    """One page of articles (no bodies) and the total count: the page, and the count when it is
+    not cached at the current generation."""
     args = query_args(filters, viewer_id=viewer_id, limit=limit, offset=offset)
     page_sql = article_page_sql(filters, for_viewer=viewer_id is not None)
-    articles = complete_articles(db.fetch_all(page_sql, args))
+    articles = [shape_article(row) for row in db.fetch_all(page_sql, args)]
     return {"articles": articles, "articles_count": count_articles(filters)}
 
 

@@ -10,7 +10,7 @@ MAX_BRANCHES of them the page falls back to the plain join rather than build a h
 """
 
 from api.data.article_pages import ArticleFilters, count_articles, fetch_article_page
-from api.data.articles import complete_articles, select_articles
+from api.data.articles import select_articles, shape_article
 from api.db import db
 
 MAX_BRANCHES = 100
@@ -38,4 +38,4 @@ def fetch_feed_page(user_id: int, *, limit: int, offset: int) -> dict:
         args = {f"author_{number}": author for number, author in enumerate(authors)}
         rows = db.fetch_all(feed_page_sql(len(authors)), {
             **args, "viewer_id": user_id, "limit": limit, "offset": offset, "depth": offset + limit})
-    return {"articles": complete_articles(rows), "articles_count": count_articles(filters)}
+    return {"articles": [shape_article(row) for row in rows], "articles_count": count_articles(filters)}

@@ -1,23 +1,6 @@
-"""Tags: the tag lists of articles, and every tag in use."""
-
-from collections import defaultdict
+"""Tags: an article's tags, and every tag in use (an article's list is read with it: api/data/articles.py)."""
 
 from api.db import db
-
-
-def fetch_tag_lists(article_ids: list[int]) -> dict[int, list[str]]:
-    """The tags of each article, sorted by name, in one query for the whole page."""
-    if not article_ids:
-        return {}
-    rows = db.fetch_all(
-        "SELECT link.article_id, tag.name FROM article_tags link JOIN tags tag ON tag.id = link.tag_id"
-        " WHERE link.article_id IN %s ORDER BY tag.name",
-        (tuple(article_ids),),
-    )
-    tag_lists = defaultdict(list)
-    for row in rows:
-        tag_lists[row["article_id"]].append(row["name"])
-    return tag_lists
 
 
 def replace_article_tags(article_id: int, tags: list[str], *, had_tags: bool = True) -> None:

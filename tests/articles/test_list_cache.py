@@ -1,7 +1,10 @@
 """Cached counts and the optional cache of anonymous list pages: fast, and never stale."""
 
+import json
+
 import pytest
 
+from schemas.articles import MAX_TAGS, TAG_MAX_LENGTH
 from tests.support.factories import auth_header, create_article, favorite, follow, register, unique
 from tests.support.probes import count_queries
 
@@ -83,6 +86,21 @@ def test_tag_lists_keep_any_characters(api_client):
     listed = page(api_client, f"author={author['username']}")["articles"][0]
     single = api_client.get(f"/api/articles/{article['slug']}").get_json()["article"]
     assert sorted(listed["tagList"]) == sorted(single["tagList"]) == sorted(odd)
+
+
+def test_the_longest_tag_lists_come_back_whole(make_app):
+    """20 tags of 64 characters that JSON escapes at length, read on sessions that start with
+    MySQL's default group_concat_max_len (1,024 bytes), which would cut the JSON_ARRAYAGG of an
+    article's tags: the pool's required session settings come after any configured ones."""
+    app = make_app(DB_POOL_SETSESSION=["SET time_zone = '+00:00'", "SET SESSION group_concat_max_len = 1024"])
+    client = app.test_client(use_cookies=False)
+    author = register(client)
+    tags = [(f"{number:02d}" + "\u0001\"" * TAG_MAX_LENGTH)[:TAG_MAX_LENGTH] for number in range(MAX_TAGS)]
+    article = create_article(client, author["token"], tagList=tags)
+    listed = page(client, f"author={author['username']}")["articles"][0]
+    single = client.get(f"/api/articles/{article['slug']}").get_json()["article"]
+    assert listed["tagList"] == single["tagList"] == sorted(tags)
+    assert len(json.dumps(tags)) > 4 * 1024
 
 
 def test_bulk_seeding_makes_cached_counts_stale(app, api_client):

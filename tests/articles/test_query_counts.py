@@ -3,8 +3,8 @@
 An authenticated read costs what an anonymous one costs: the caller is known from the session,
 with no SQL (api/auth.py). Writes that need the caller's row (for the response or a signal) load
 it: one statement, named "caller" below.
-A page of articles costs the page and its tag lists (one bulk query), and takes its total from
-a Redis cache while the content generation stays the same: right after a change it counts once more.
+A page of articles is one statement (each article's tags come in its row), and takes its total
+from a Redis cache while the content generation stays the same: right after a change it counts once more.
 """
 
 import pytest
@@ -49,24 +49,24 @@ def test_a_page_of_20_costs_what_a_page_of_1_costs(app, api_client, crowd, query
     small, small_count = count_queries(api_client, "GET", f"{url}{separator}limit=1", headers=headers)
     assert len(big.get_json()["articles"]) == 20 and len(small.get_json()["articles"]) == 1
     assert big.get_json()["articlesCount"] == small.get_json()["articlesCount"] >= 20
-    assert big_count == 3  # page, tag lists, count
-    assert small_count == 2  # the count came from the cache
-    assert count_queries(api_client, "GET", f"{url}{separator}limit=20")[1] == 2  # anonymous: page, tag lists
+    assert big_count == 2  # page, count
+    assert small_count == 1  # the count came from the cache
+    assert count_queries(api_client, "GET", f"{url}{separator}limit=20")[1] == 1  # anonymous: the page
 
 
 def test_feed_costs_a_fixed_number_at_any_size(app, api_client, crowd):
     headers = auth_header(crowd["reader"]["token"])
     make_counts_stale(app)
-    # followed authors, page, tag lists, and the count
-    assert count_queries(api_client, "GET", "/api/articles/feed?limit=20", headers=headers)[1] == 4
+    # followed authors, page, and the count
+    assert count_queries(api_client, "GET", "/api/articles/feed?limit=20", headers=headers)[1] == 3
     for limit in (1, 20):
         response, queries = count_queries(api_client, "GET", f"/api/articles/feed?limit={limit}", headers=headers)
-        assert len(response.get_json()["articles"]) == limit and queries == 3
+        assert len(response.get_json()["articles"]) == limit and queries == 2
 
 
-def test_empty_page_skips_the_tag_lists(api_client):
+def test_an_empty_page_costs_what_a_full_one_costs(api_client):
     response, queries = count_queries(api_client, "GET", f"/api/articles?tag={unique('none')}")
-    assert response.get_json()["articles"] == [] and queries == 2
+    assert response.get_json()["articles"] == [] and queries == 2  # page, count (a new filter: not cached)
 
 
 def test_comments_cost_one_statement_at_any_count(api_client, crowd):
@@ -81,7 +81,7 @@ def test_comments_cost_one_statement_at_any_count(api_client, crowd):
 def test_single_resources_cost_a_fixed_number(api_client, crowd):
     slug = crowd["articles"][0]["slug"]
     headers = auth_header(crowd["reader"]["token"])
-    assert count_queries(api_client, "GET", f"/api/articles/{slug}")[1] == 1  # article and tags, a row per tag
+    assert count_queries(api_client, "GET", f"/api/articles/{slug}")[1] == 1  # article with its tags
     assert count_queries(api_client, "GET", f"/api/articles/{slug}", headers=headers)[1] == 1
     assert count_queries(api_client, "GET", f"/api/profiles/{crowd['author']['username']}")[1] == 1
     assert count_queries(api_client, "GET", f"/api/profiles/{crowd['author']['username']}", headers=headers)[1] == 1
