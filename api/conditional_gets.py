@@ -8,7 +8,8 @@ comment change bumps one after its commit), the caller (the body shows their `fa
 writers bump after their commit, so an ETag is never newer than the content it labels: a body
 read just before a change carries the generation that change retires. A bump that Redis missed
 (down during the write) is caught up by CACHE_TTL_SECONDS, as for cache entries: the ETag also
-names the TTL period it was made in.
+names the TTL period it was made in. `If-None-Match: *` matches any current answer, so it gets
+its 304 only after the view found one (an unknown slug stays a 404).
 
 No ETag (a plain 200) when the generations cannot be read (Redis down), nor when the body came
 from a read replica: a replica may lag behind the generation read first, so nothing dates its
@@ -60,13 +61,16 @@ def conditional_get(*caches: GenerationCache, per_caller: bool = True):
         def answer_conditionally(*args, **kwargs):
             caller = current_user_id() if per_caller else None
             etag = current_etag(caches, caller)
-            if etag is not None and request.if_none_match.contains_weak(etag):
-                not_modified = current_app.response_class(status=304)
-                del not_modified.headers["Content-Type"]
-                return _with_cache_headers(not_modified, etag, caller, per_caller)
+            held = request.if_none_match
+            # Weak comparison, as If-None-Match asks: a proxy may have made our tag weak.
+            if etag is not None and (held.is_strong(etag) or held.is_weak(etag)):
+                return _with_cache_headers(_not_modified(), etag, caller, per_caller)
             response = view(*args, **kwargs)
             if any(pool != "primary" for pool in db.context().queries_by_pool):
                 etag = None  # read on a replica: see the module's docstring
+            elif etag is not None and held.star_tag:
+                # `*` matches any current answer, so only once the view has found one (no 404).
+                response = _not_modified()
             return _with_cache_headers(response, etag, caller, per_caller)
 
         # If-None-Match is added by api.openapi to every operation that may answer 304: a list of
@@ -89,6 +93,12 @@ def current_etag(caches: tuple[GenerationCache, ...], caller: int | None) -> str
     period = int(time.time()) // current_app.config["CACHE_TTL_SECONDS"]
     label = b"|".join((*generations, str(caller).encode(), str(period).encode(), request.full_path.encode()))
     return hashlib.blake2b(label, digest_size=16).hexdigest()
+
+
+def _not_modified() -> Response:
+    response = current_app.response_class(status=304)
+    del response.headers["Content-Type"]
+    return response
 
 
 def _with_cache_headers(response: Response, etag: str | None, caller: int | None, per_caller: bool) -> Response:

@@ -119,6 +119,13 @@ def test_if_none_match_takes_a_list_a_star_and_weak_tags(api_client, world):
     assert revalidate(api_client, url, '"stale", "older"').status_code == 200
 
 
+def test_a_star_matches_only_what_exists(api_client, world):
+    assert revalidate(api_client, url_of("/api/profiles/{author}", world), "*").status_code == 304
+    assert revalidate(api_client, "/api/articles/no-such-article", "*").status_code == 404
+    assert revalidate(api_client, "/api/profiles/no-such-user", "*").status_code == 404
+    assert revalidate(api_client, "/api/articles/no-such-article/comments", "*").status_code == 404
+
+
 def test_head_is_conditional_like_get(api_client, world):
     url = url_of("/api/articles/{slug}", world)
     etag = etag_of(api_client, url)
