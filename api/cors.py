@@ -31,4 +31,16 @@ def init_cors(app: Flask) -> None:
         # flask-cors would echo any origin with credentials allowed: every site could act as the user.
         raise RuntimeError("CORS_ORIGINS must list origins, not '*': session cookies are sent cross-origin")
     patterns = app.extensions["cors_origin_patterns"] = allowed_origin_patterns(app.config)
+    # Registered first, so it runs after flask-cors' own hook (Flask runs them in reverse order).
+    app.after_request(_one_vary_header)
     CORS(app, resources={r"/api/*": {"origins": patterns}})
+
+
+def _one_vary_header(response):
+    """flask-cors adds `Vary: Origin` as a header of its own beside one a view set (a conditional
+    GET's); werkzeug's `response.vary`, which the session adds Cookie through later, reads and
+    rewrites the first Vary header only, and would drop the other. So: one header."""
+    values = response.headers.getlist("Vary")
+    if len(values) > 1:
+        response.headers["Vary"] = ", ".join(values)
+    return response

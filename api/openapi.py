@@ -10,6 +10,7 @@ added here, through apispec's plugin hook (`CommonResponsesPlugin.operation_help
 - every operation may answer 503 (MySQL or Redis unreachable); one with a JSON body, 400
   (malformed JSON) and 413 (too large);
 - every response carries X-Request-ID;
+- an operation that may answer 304 takes If-None-Match;
 - responses are listed in status order.
 
 And a schema may add what its fields cannot say (`SchemaExtraPlugin`): a partial update's
@@ -61,6 +62,22 @@ HEADERS = {
         "description": "The scheme to authenticate with.",
         "schema": {"type": "string", "example": 'Token realm="conduit"'},
     },
+    "ETag": {
+        "description": ("The version of the answer (strong; quoted). Send it back in If-None-Match to get 304"
+                        " Not Modified while nothing the answer shows has changed. Absent when the service"
+                        " cannot tell versions apart right now (Redis unreachable): then the answer is not"
+                        " conditional."),
+        "schema": {"type": "string", "example": '"3f2a9c1e0b7d4e6f8a5c2b1d0e9f8a7b"'},
+    },
+    "Cache-Control": {
+        "description": ("`no-cache`: a copy may be kept but must be revalidated (If-None-Match) before each"
+                        " use; `private, no-cache` when the answer is the signed-in caller's."),
+        "schema": {"type": "string", "example": "private, no-cache"},
+    },
+    "Vary": {
+        "description": "The answer depends on the caller: `Authorization, Cookie`.",
+        "schema": {"type": "string", "example": "Authorization, Cookie"},
+    },
     "Set-Cookie": {
         "description": "The session cookie (HttpOnly, SameSite): the same session as `user.token`.",
         "schema": {"type": "string", "example": "conduit_session=3f1c...; Path=/; HttpOnly; SameSite=Lax"},
@@ -103,7 +120,7 @@ ERROR_RESPONSES = {
 
 
 def register_components(spec, *, cookie_name: str) -> None:
-    """Headers, the error model, the error responses and the two security schemes."""
+    """Headers, the error model, the error responses, conditional GETs' parts and the two security schemes."""
     for name, header in HEADERS.items():
         spec.components.header(name, header, lazy=True)
     spec.components.schema(ERROR_MODEL, schema=ErrorSchema)
@@ -113,6 +130,16 @@ def register_components(spec, *, cookie_name: str) -> None:
             "content": {"application/json": {"schema": ERROR_MODEL, "example": example}},
             "headers": {header: header for header in ("X-Request-ID", *headers)},
         }, lazy=True)
+    spec.components.parameter("If-None-Match", "header", {
+        "description": ("ETags of answers you hold (from the ETag header), comma-separated, or `*`: when one"
+                        " is still current the answer is 304 Not Modified, without a body."),
+        "schema": {"type": "string", "example": '"3f2a9c1e0b7d4e6f8a5c2b1d0e9f8a7b"'},
+    }, lazy=True)
+    spec.components.response("NotModified", {
+        "description": ("Nothing the answer shows has changed since the ETag sent in If-None-Match: use the"
+                        " copy you hold. No body; the headers a 200 would carry (ETag, Cache-Control, Vary)."),
+        "headers": {header: header for header in ("ETag", "Cache-Control", "Vary", "X-Request-ID")},
+    }, lazy=True)
     spec.components.security_scheme("Token", {
         "type": "apiKey",
         "in": "header",
@@ -137,6 +164,8 @@ class CommonResponsesPlugin(BasePlugin):
             common = {503: ERROR_RESPONSES[503][0]}
             if "requestBody" in operation:
                 common.update({400: ERROR_RESPONSES[400][0], 413: ERROR_RESPONSES[413][0]})
+            if "304" in map(str, responses):  # a conditional GET (api.conditional_gets)
+                operation.setdefault("parameters", []).append("If-None-Match")
             for status, name in common.items():
                 if str(status) not in map(str, responses):
                     responses[status] = name

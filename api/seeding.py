@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from slugify import slugify
 
-from api.cache import content_cache, tags_cache
+from api.cache import comments_cache, content_cache, tags_cache
 from api.db import db
 from api.passwords import hash_password
 from api.seed_content import DEMO_SHAPE, SeedShape, plan_article, plan_follows
@@ -88,9 +88,10 @@ def seed_articles(user_ids: list[int], articles: int, *, shape: SeedShape = DEMO
         report.favorites += favorites
         report.comments += comments
         on_progress(len(plans))
-    # No signals were sent for these rows: make cached counts, pages and tags stale here.
+    # No signals were sent for these rows: make cached counts, pages and tags (and ETags) stale here.
     content_cache.bump()
     tags_cache.bump()
+    comments_cache.bump()
     return report
 
 

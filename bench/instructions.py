@@ -39,7 +39,7 @@ def request_environs(requests_file: Path) -> list[tuple[dict, bytes]]:
     requests = []
     for line in requests_file.read_text().splitlines():
         request = Request.from_line(line)
-        headers = {"Authorization": f"Token {request.token}"} if request.token else {}
+        headers = request.headers()
         if request.body:
             headers["Content-Type"] = "application/json"
         body = request.body.encode()

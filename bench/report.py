@@ -9,10 +9,11 @@ TARGETS = ("service", "bare", "one_query")
 
 
 def ratios(figures: dict) -> dict:
-    """service rps / each ceiling's rps, where the ceiling ran."""
+    """service rps / each ceiling's rps, where the ceiling ran; for a revalidating scenario,
+    its 304s' rps / the same requests' full 200s' ("full", same rounds)."""
     service = figures["service"]["rps"]
-    return {f"vs_{ceiling}": round(service / figures[ceiling]["rps"], 3)
-            for ceiling in ("bare", "one_query") if figures.get(ceiling, {}).get("rps")}
+    return {f"vs_{other}": round(service / figures[other]["rps"], 3)
+            for other in ("bare", "one_query", "full") if figures.get(other, {}).get("rps")}
 
 
 def verdicts(name: str, figures: dict) -> list[str]:
@@ -29,7 +30,7 @@ def verdicts(name: str, figures: dict) -> list[str]:
 
 
 def table(results: dict) -> str:
-    header = (f"{'scenario':<15}{'rps':>8}{'p50 ms':>8}{'p99 ms':>8}{'non2xx':>7}{'errors':>7}"
+    header = (f"{'scenario':<19}{'rps':>8}{'p50 ms':>8}{'p99 ms':>8}{'non2xx':>7}{'errors':>7}"
               f"{'bare':>8}{'1-query':>8}{'/bare':>7}{'/1-query':>9}  verdict")
     lines = [header, "-" * len(header)]
     for name, figures in results.items():
@@ -37,9 +38,15 @@ def table(results: dict) -> str:
         bare, one_query = figures.get("bare", {}).get("rps"), figures.get("one_query", {}).get("rps")
         missed = verdicts(name, figures)
         lines.append(
-            f"{name:<15}{service['rps']:>8.0f}{service['p50_ms']:>8.1f}{service['p99_ms']:>8.1f}"
+            f"{name:<19}{service['rps']:>8.0f}{service['p50_ms']:>8.1f}{service['p99_ms']:>8.1f}"
             f"{service['non_2xx']:>7}{service['errors']:>7}{_num(bare):>8}{_num(one_query):>8}"
             f"{_pct(ratio.get('vs_bare')):>7}{_pct(ratio.get('vs_one_query')):>9}  {'; '.join(missed) or 'ok'}")
+    for name, figures in results.items():
+        if "full" in figures:
+            full = figures["full"]
+            lines.append(f"{name}: the same requests without If-None-Match (200s), same rounds: {full['rps']:.0f} rps,"
+                         f" p50 {full['p50_ms']:.1f} ms, p99 {full['p99_ms']:.1f} ms; the 304s"
+                         f" {figures['service']['rps'] / full['rps']:.1f}x the rps")
     return "\n".join(lines)
 
 

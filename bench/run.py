@@ -4,6 +4,7 @@ for reads, the two ceilings right after it (interleaved, so noise hits all three
 import json
 import os
 import platform
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,29 +63,35 @@ class Bench:
         """One short unmeasured pass of each scenario on the service: every worker has imported,
         cached and pooled what the bench uses before its memory is first read."""
         for scenario in scenarios:
-            service_file, _ = scenario.write_files(self.seeded, self.requests_dir)
+            service_file, _ = scenario.write_files(self.seeded, self.requests_dir, HttpJsonClient(self.service.url))
             run_wrk(self.service.url, service_file, seconds=seconds, connections=self.connections)
 
     def measure(self, scenario: Scenario) -> dict:
         """The scenario on the service and, for reads, on both ceilings, in `rounds` rounds of
         service, bare, one-query: a burst of load from elsewhere on the machine lands on all
-        three instead of on whichever happened to run then."""
-        service_file, ceiling_file = scenario.write_files(self.seeded, self.requests_dir)
-        runs = [(self.service, service_file)]
+        three instead of on whichever happened to run then. A revalidating scenario's rounds
+        send its requests without If-None-Match too ("full": the 200s its 304s stand for)."""
+        service_file, ceiling_file = scenario.write_files(self.seeded, self.requests_dir,
+                                                          HttpJsonClient(self.service.url))
+        runs = [("service", self.service, service_file)]
         if ceiling_file:
-            runs += [(ceiling, ceiling_file) for ceiling in self.ceilings]
+            runs += [(ceiling.name, ceiling, ceiling_file) for ceiling in self.ceilings]
+        if scenario.revalidates:
+            full_file, _ = replace(scenario, name=f"{scenario.name}.full", revalidates=False).write_files(
+                self.seeded, self.requests_dir)
+            runs.append(("full", self.service, full_file))
         if self.warmup:
-            for server, requests_file in runs:
+            for _name, server, requests_file in runs:
                 run_wrk(server.url, requests_file, seconds=self.warmup, connections=self.connections)
         slice_seconds = max(1, round(self.seconds / self.rounds))
-        rounds: dict[str, list[dict]] = {server.name: [] for server, _ in runs}
+        rounds: dict[str, list[dict]] = {name: [] for name, _server, _file in runs}
         for _round in range(self.rounds):
-            for server, requests_file in runs:
-                rounds[server.name].append(run_wrk(server.url, requests_file, seconds=slice_seconds,
-                                                   connections=self.connections))
+            for name, server, requests_file in runs:
+                rounds[name].append(run_wrk(server.url, requests_file, seconds=slice_seconds,
+                                            connections=self.connections))
         figures = {name: merge_rounds(server_rounds) for name, server_rounds in rounds.items()}
         for name, server_figures in figures.items():
-            print(f"  {scenario.name:<15}{name:<10}{server_figures['rps']:>8.0f} rps"
+            print(f"  {scenario.name:<19}{name:<10}{server_figures['rps']:>8.0f} rps"
                   f"  p99 {server_figures['p99_ms']:.1f} ms  rounds {server_figures['rounds_rps']}", flush=True)
         return figures
 

@@ -3,16 +3,21 @@
 A scenario's requests are listed in a file that bench/wrk/requests.lua cycles through; the
 same requests, sent once each, are what the fast test checks (tests/operations/test_bench.py). Read
 scenarios also name the anonymous requests that give the same responses from the ceilings.
+
+A revalidating scenario sends the requests of a read scenario with the If-None-Match the service
+answered them just before the run: each gets a bodiless 304, whose cost the same run measures
+beside the full 200 of the read scenario (docs/performance.md).
 """
 
 import json
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from api.seed_content import BENCH_SHAPE, plan_article
 from bench.dataset import PASSWORD, Dataset
+from bench.http_client import JsonClient
 
 LIST_OFFSETS = range(0, 200, 20)  # the first ten pages of 20
 FILTERED_OFFSETS = (0, 20, 40)
@@ -26,14 +31,24 @@ class Request:
     path: str
     token: str = ""
     body: str = ""  # JSON; "{n}" in it becomes a number unique to the run
+    header: str = ""  # one more header, "Name: value"
 
     def line(self) -> str:
-        return f"{self.method}\t{self.path}\t{self.token}\t{self.body}"
+        line = f"{self.method}\t{self.path}\t{self.token}\t{self.body}"
+        return f"{line}\t{self.header}" if self.header else line
 
     @classmethod
     def from_line(cls, line: str) -> "Request":
         """The request a `line()` wrote."""
         return cls(*line.split("\t"))
+
+    def headers(self) -> dict[str, str]:
+        """Its headers besides Content-Type, as the load sends them."""
+        headers = {"Authorization": f"Token {self.token}"} if self.token else {}
+        if self.header:
+            name, _, value = self.header.partition(": ")
+            headers[name] = value
+        return headers
 
 
 Builder = Callable[[Dataset], list[Request]]
@@ -45,15 +60,24 @@ class Scenario:
     requests: Builder
     ceiling_requests: Builder | None = None  # the same responses, asked anonymously of the ceilings
     target: float | None = None  # least service / one-query ceiling rps
+    revalidates: bool = False  # its requests carry the ETags `service` answers them (see above)
 
-    def write_files(self, dataset: Dataset, directory: Path) -> tuple[Path, Path | None]:
-        """The request files of the service and (for reads) of the ceilings."""
+    def write_files(self, dataset: Dataset, directory: Path,
+                    service: JsonClient | None = None) -> tuple[Path, Path | None]:
+        """The request files of the service and (for reads) of the ceilings; a revalidating
+        scenario asks `service` for the ETags, so write it right before the run."""
         directory.mkdir(parents=True, exist_ok=True)
-        service = _write(directory / f"{self.name}.txt", self.requests(dataset))
+        requests = self.requests(dataset)
+        if self.revalidates:
+            if service is None:
+                raise ValueError(f"{self.name} revalidates: it needs the service to ask for ETags")
+            requests = [replace(request, header=f"If-None-Match: {service.etag(request.path, request.token)}")
+                        for request in requests]
+        service_file = _write(directory / f"{self.name}.txt", requests)
         ceiling = None
         if self.ceiling_requests:
             ceiling = _write(directory / f"{self.name}.ceiling.txt", self.ceiling_requests(dataset))
-        return service, ceiling
+        return service_file, ceiling
 
 
 def _write(path: Path, requests: list[Request]) -> Path:
@@ -138,6 +162,9 @@ SCENARIOS = [
     Scenario("list_tag", list_tag, list_tag, ANONYMOUS_TARGET),
     Scenario("feed", feed, list_anon, AUTHENTICATED_TARGET),
     Scenario("article", article, article, ANONYMOUS_TARGET),
+    # The two above, revalidated: 304s. No ceilings: they answer no conditional request.
+    Scenario("list_revalidate", list_anon, revalidates=True),
+    Scenario("article_revalidate", article, revalidates=True),
     Scenario("comments", comments, comments, ANONYMOUS_TARGET),
     Scenario("profile", profile, profile, ANONYMOUS_TARGET),
     Scenario("profile_auth", profile_auth, profile, AUTHENTICATED_TARGET),

@@ -12,6 +12,9 @@ and CACHE_TTL_SECONDS bounds how long an entry cached before the outage may lag.
 
 All keys of one cache share a hash tag (`{content}`, `{tags}`), so the generation and an entry
 are read with one MGET even in a Redis Cluster (which allows it within one hash slot only).
+
+The generations also label responses: conditional GETs (api/conditional_gets.py) take their
+ETag from `current_generations`, read before any SQL, under the same ordering rules.
 """
 
 import logging
@@ -36,6 +39,13 @@ class GenerationCache:
     def _key(self, *parts: object) -> str:
         return redis_key("{" + self.name + "}", *parts)
 
+    def _generation_key(self) -> str:
+        return self._key("generation")
+
+    def current_generation(self) -> bytes:
+        """The generation now (b"0" before the first bump): one GET. Raises RedisError when Redis is down."""
+        return cast(bytes | None, redis_client().get(self._generation_key())) or b"0"
+
     def read_through(self, entry: str, compute: Callable[[], bytes]) -> bytes:
         """The value cached as `entry` at the current generation, else `compute()` (then cached).
 
@@ -44,7 +54,7 @@ class GenerationCache:
         key = self._key(entry)
         try:
             # redis-py types values as bytes | str; our clients never set decode_responses, so bytes.
-            generation, cached = cast(list[bytes | None], redis_client().mget(self._key("generation"), key))
+            generation, cached = cast(list[bytes | None], redis_client().mget(self._generation_key(), key))
         except RedisError as error:
             logger.warning("%s cache unavailable, computing %s: %s", self.name, entry, error)
             return compute()
@@ -64,13 +74,27 @@ class GenerationCache:
     def bump(self) -> None:
         """Make every entry of this cache stale (after the change that outdates them committed)."""
         try:
-            redis_client().incr(self._key("generation"))
+            redis_client().incr(self._generation_key())
         except RedisError as error:
             # The change is saved; failing its request now would only hide that. The TTL catches up.
             logger.warning("could not bump the %s cache's generation: %s", self.name, error)
+
+
+def current_generations(*caches: GenerationCache) -> list[bytes]:
+    """The generations of `caches` now, in one round trip. Raises RedisError when Redis is down."""
+    if len(caches) == 1:
+        return [caches[0].current_generation()]
+    # A pipeline rather than an MGET: each cache has its own hash tag, and a Redis Cluster refuses
+    # an MGET across hash slots (a cluster pipeline sends each GET to its node).
+    pipeline = redis_client().pipeline(transaction=False)
+    for cache in caches:
+        pipeline.get(cache._generation_key())
+    return [generation or b"0" for generation in cast(list[bytes | None], pipeline.execute())]
 
 
 # Article counts and anonymous list pages: every article, tag, favorite, follow or profile change.
 content_cache = GenerationCache("content")
 # GET /api/tags: every change to the tags of an article.
 tags_cache = GenerationCache("tags")
+# No entries, only its generation: every comment added or deleted (conditional GETs of comments).
+comments_cache = GenerationCache("comments")

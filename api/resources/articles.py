@@ -3,6 +3,8 @@
 from flask.views import MethodView
 
 from api.auth import login_optional, login_required
+from api.cache import content_cache
+from api.conditional_gets import conditional_get
 from api.rate_limits import WRITES, rate_limited
 from api.services import articles
 from api.smorest import Blueprint, path_arguments
@@ -22,6 +24,7 @@ blp = Blueprint("articles", __name__, url_prefix="/api", description="Articles, 
 @blp.route("/articles")
 class Articles(MethodView):
     @login_optional
+    @conditional_get(content_cache)
     @blp.arguments(ArticleListQuerySchema, location="query")
     @blp.response(200, MultipleArticlesResponseSchema)
     @blp.doc(operationId="GetArticles")
@@ -50,6 +53,7 @@ class Articles(MethodView):
 @blp.route("/articles/feed")
 class Feed(MethodView):
     @login_required
+    @conditional_get(content_cache)
     @blp.arguments(PaginationQuerySchema, location="query")
     @blp.response(200, MultipleArticlesResponseSchema)
     @blp.doc(operationId="GetArticlesFeed")
@@ -64,6 +68,7 @@ class Feed(MethodView):
 @blp.route("/articles/<slug:slug>")
 class Article(MethodView):
     @login_optional
+    @conditional_get(content_cache)
     @path_arguments(blp, ArticlePathSchema)
     @blp.response(200, SingleArticleResponseSchema)
     @blp.alt_response(404, response="NotFound")

@@ -3,6 +3,8 @@
 from flask.views import MethodView
 
 from api.auth import login_optional, login_required
+from api.cache import comments_cache, content_cache
+from api.conditional_gets import conditional_get
 from api.rate_limits import WRITES, rate_limited
 from api.services import comments
 from api.smorest import Blueprint, path_arguments
@@ -21,6 +23,8 @@ blp = Blueprint("comments", __name__, url_prefix="/api", description="Comments o
 @blp.route("/articles/<slug:slug>/comments")
 class Comments(MethodView):
     @login_optional
+    # Comments show their authors' profiles too (the content cache's bumps).
+    @conditional_get(content_cache, comments_cache)
     @path_arguments(blp, ArticlePathSchema)
     @blp.arguments(CommentListQuerySchema, location="query")
     @blp.response(200, MultipleCommentsResponseSchema)

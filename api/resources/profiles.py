@@ -3,6 +3,8 @@
 from flask.views import MethodView
 
 from api.auth import login_optional, login_required
+from api.cache import content_cache
+from api.conditional_gets import conditional_get
 from api.rate_limits import WRITES, rate_limited
 from api.services import social
 from api.smorest import Blueprint, path_arguments
@@ -14,6 +16,7 @@ blp = Blueprint("profiles", __name__, url_prefix="/api", description="Public pro
 @blp.route("/profiles/<username>")
 class Profile(MethodView):
     @login_optional
+    @conditional_get(content_cache)
     @path_arguments(blp, ProfilePathSchema)
     @blp.response(200, ProfileResponseSchema)
     @blp.alt_response(404, response="NotFound")

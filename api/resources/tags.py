@@ -2,6 +2,8 @@
 
 from flask.views import MethodView
 
+from api.cache import tags_cache
+from api.conditional_gets import conditional_get
 from api.services import tags
 from api.smorest import Blueprint
 from schemas.tags import TagsResponseSchema
@@ -11,6 +13,8 @@ blp = Blueprint("tags", __name__, url_prefix="/api", description="Tags in use.")
 
 @blp.route("/tags")
 class Tags(MethodView):
+    # The same for every caller; only a change to the tags of an article changes it.
+    @conditional_get(tags_cache, per_caller=False)
     @blp.response(200, TagsResponseSchema)
     # Listed by the RealWorld description for every operation; this one takes no input to refuse.
     @blp.alt_response(422, response="UnprocessableEntity")

@@ -1,9 +1,11 @@
 """Comments: list a page of an article's comments, add one, delete one.
 
-Comments show on no cached page, so their writes make no cache stale.
+Comments show on no cached page, but their ETags (api/conditional_gets.py) are stamped with the
+comments generation: adding or deleting one bumps it after the commit.
 """
 
 from api.auth import current_user_id, signed_in_user
+from api.cache import comments_cache
 from api.data.comments import delete_comment as delete_comment_row
 from api.data.comments import fetch_article_comments, fetch_comment, fetch_comment_owner, insert_comment
 from api.db import db, known
@@ -26,6 +28,7 @@ def add_comment(slug: str, body: str) -> dict:
     comment_id = db.run_in_transaction(insert_comment, slug, user["id"], body)
     if comment_id is None:
         article_not_found(slug)
+    comments_cache.bump()
     comment = known(fetch_comment(comment_id, user["id"]), "the caller inserted this comment just now")
     announce(comment_created, comment_id=comment_id, article_id=comment["article_id"])
     return comment
@@ -45,5 +48,6 @@ def delete_comment(slug: str, comment_id: int) -> None:
         return found["article_id"], delete_comment_row(comment_id)
 
     article_id, deleted = db.run_in_transaction(delete)
-    if deleted:  # not when a concurrent request deleted it first: that one announces it
+    if deleted:  # not when a concurrent request deleted it first: that one bumps and announces it
+        comments_cache.bump()
         announce(comment_deleted, comment_id=comment_id, article_id=article_id)

@@ -1,5 +1,6 @@
 -- Every scenario's load: cycle through the requests listed in a file written by bench/scenarios.py.
--- One request per line: METHOD <tab> PATH <tab> TOKEN <tab> BODY (token and body may be empty).
+-- One request per line: METHOD <tab> PATH <tab> TOKEN <tab> BODY [<tab> HEADER] (token and body may
+-- be empty; HEADER, one more header as "Name: value", may be left out with its tab).
 -- A "{n}" in a body becomes a number unique to this run (new article titles); each wrk thread
 -- starts at its own place in the list, so connections spread over offsets, users and slugs.
 -- done() prints one JSON line that bench/load.py reads.
@@ -14,9 +15,13 @@ end
 function init(args)
    requests = {}
    for line in io.lines(args[1]) do
-      local method, path, token, body = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)$")
+      local method, path, token, body, header = line:match("^([^\t]*)\t([^\t]*)\t([^\t]*)\t([^\t]*)\t?(.*)$")
       local headers = {}
       if token ~= "" then headers["Authorization"] = "Token " .. token end
+      if header ~= "" then
+         local name, value = header:match("^([^:]+): (.*)$")
+         headers[name] = value
+      end
       if body ~= "" then headers["Content-Type"] = "application/json" else body = nil end
       local templated = body ~= nil and body:find("{n}", 1, true) ~= nil
       local request = {method = method, path = path, headers = headers, body = body, templated = templated}

@@ -50,13 +50,16 @@ def test_cross_origin_request_exposes_request_id_and_varies_on_origin(client):
 
 
 def test_responses_that_read_the_session_vary_on_cookie_in_one_vary_header(client):
-    """Cookie joins Origin when CORS varied already, and stands alone when it did not."""
+    """Cookie joins Origin when CORS varied already, and stands alone when it did not; a
+    cacheable read varies on Authorization too (api/conditional_gets.py)."""
     user = register(client)
     cross_origin = client.get("/api/user", headers={**auth_header(user["token"]), "Origin": ALLOWED})
-    same_origin = client.get("/api/articles")
+    same_origin = client.get("/api/user", headers=auth_header(user["token"]))
+    cacheable = client.get("/api/articles", headers={"Origin": ALLOWED})
 
     assert cross_origin.headers.getlist("Vary") == ["Origin, Cookie"]
     assert same_origin.headers.getlist("Vary") == ["Cookie"]
+    assert cacheable.headers.getlist("Vary") == ["Authorization, Cookie, Origin"]
 
 
 def test_requests_without_origin_get_no_cors_headers(client):

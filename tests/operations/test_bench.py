@@ -11,7 +11,7 @@ from bench.dataset import seed_over_api, top_up_in_bulk
 from bench.http_client import FlaskClientJson
 from bench.instructions import callgrind_total, request_environs, send_requests
 from bench.load import merge_rounds
-from bench.scenarios import BY_NAME, SCENARIOS
+from bench.scenarios import BY_NAME, SCENARIOS, Request
 from settings import TestConfig
 
 
@@ -39,14 +39,16 @@ def test_seeding_writes_the_planned_data_set(app, dataset):
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
 def test_every_scenario_request_succeeds(app, dataset, scenario, tmp_path):
-    service_file, ceiling_file = scenario.write_files(dataset, tmp_path)
     client = app.test_client(use_cookies=False)
+    service_file, ceiling_file = scenario.write_files(dataset, tmp_path, FlaskClientJson(client))
     for number, line in enumerate(service_file.read_text().splitlines()[:4]):
-        method, path, token, body = line.split("\t")  # the format bench/wrk/requests.lua reads
-        headers = {"Authorization": f"Token {token}"} if token else {}
-        response = client.open(path, method=method, headers=headers,
-                               json=json.loads(body.replace("{n}", f"test-{number}")) if body else None)
-        assert 200 <= response.status_code < 300, (line, response.get_json())
+        request = Request.from_line(line)  # the format bench/wrk/requests.lua reads
+        response = client.open(request.path, method=request.method, headers=request.headers(),
+                               json=json.loads(request.body.replace("{n}", f"test-{number}")) if request.body else None)
+        if scenario.revalidates:
+            assert response.status_code == 304 and request.header.startswith("If-None-Match: "), line
+        else:
+            assert 200 <= response.status_code < 300, (line, response.get_json())
     assert (ceiling_file is not None) == (scenario.target is not None)
 
 

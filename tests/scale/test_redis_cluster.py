@@ -117,3 +117,17 @@ def test_purging_expired_session_ids_scans_every_primary(cluster_app):
     result = cluster_app.test_cli_runner().invoke(args=["sessions", "purge-expired"])
     assert result.exit_code == 0, result.output
     assert all(client.zrange(index, 0, -1) == [b"live"] for index in indexes)
+
+
+def test_comments_are_conditional_in_a_cluster(cluster, cluster_app):
+    """Their ETag reads two generations in two hash slots: a pipeline, where an MGET would fail."""
+    assert slot(cluster, "{content}generation") != slot(cluster, "{comments}generation")
+    api = cluster_app.test_client(use_cookies=False)
+    user = register(api)
+    article = create_article(api, user["token"])
+    url = f"/api/articles/{article['slug']}/comments"
+    etag = api.get(url).headers["ETag"]
+    assert api.get(url, headers={"If-None-Match": etag}).status_code == 304
+    added = api.post(url, json={"comment": {"body": "Hi"}}, headers=auth_header(user["token"]))
+    assert added.status_code == 200
+    assert api.get(url, headers={"If-None-Match": etag}).status_code == 200

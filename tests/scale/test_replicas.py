@@ -195,3 +195,29 @@ def test_authentication_decisions_read_the_primary_while_the_replica_lags(server
     finally:
         replica.query("START SLAVE SQL_THREAD")
     wait_caught_up(primary, replica)
+
+
+def test_a_body_read_on_a_replica_gets_no_etag_and_one_read_on_the_primary_does(servers, make_replica_app):
+    """A replica may lag behind the generation read before it: nothing dates its snapshot."""
+    primary, replica = servers
+    app = make_replica_app()
+    api = app.test_client(use_cookies=False)
+    author = register(api)
+    article = create_article(api, author["token"])
+    wait_caught_up(primary, replica)
+
+    on_replica, by_pool = count_queries_by_pool(api, "GET", f"/api/articles/{article['slug']}")
+    assert set(by_pool) == {"replica1"}
+    assert on_replica.status_code == 200 and "ETag" not in on_replica.headers
+    assert on_replica.headers["Cache-Control"] == "no-cache"
+
+    # The author writes: their reads stay on the primary for a while, and are labelled.
+    favorited = api.post(f"/api/articles/{article['slug']}/favorite", headers=auth_header(author["token"]))
+    assert favorited.status_code == 200
+    on_primary, by_pool = count_queries_by_pool(api, "GET", f"/api/articles/{article['slug']}",
+                                                headers=auth_header(author["token"]))
+    assert set(by_pool) == {"primary"}
+    assert on_primary.headers["ETag"]
+    again = api.get(f"/api/articles/{article['slug']}",
+                    headers={**auth_header(author["token"]), "If-None-Match": on_primary.headers["ETag"]})
+    assert again.status_code == 304
