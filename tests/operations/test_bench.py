@@ -61,7 +61,9 @@ def test_one_query_ceiling_answers_what_the_service_answers(app, dataset, one_qu
     for path in _anonymous_reads(dataset):
         ours, ceiling = service.get(path), one_query_client.get(path)
         assert ceiling.status_code == ours.status_code == 200, path
-        assert ceiling.get_json() == ours.get_json(), path
+        # The ceiling's pages carry no nextCursor: the keyset cursor is the service's extension.
+        ours_without_cursor = {key: value for key, value in ours.get_json().items() if key != "nextCursor"}
+        assert ceiling.get_json() == ours_without_cursor, path
     assert one_query_client.get("/api/articles/no-such-slug").status_code == 404
     assert one_query_client.get("/api/articles?tag=no-such-tag").get_json() == {"articles": [], "articlesCount": 0}
 
