@@ -10,6 +10,7 @@ from pathlib import Path
 from api import create_app
 from bench import argon2_cost, report
 from bench.dataset import Dataset, seed_over_api, top_up_in_bulk
+from bench.deep_pages import alone_ms, articles_on_page, deep_page_scenarios, first_page_of
 from bench.http_client import HttpJsonClient
 from bench.load import merge_rounds, run_wrk
 from bench.scenarios import BY_NAME, GROWTH_SCENARIOS, Scenario
@@ -125,7 +126,8 @@ def run_bench(names: list[str], *, articles: int, out: Path, chart: Path | None,
 
 
 def run_growth(*, articles: int, out: Path, chart: Path | None, **options) -> dict:
-    """`make bench-growth`: list_anon, list_tag and feed at 1,000 articles, then at `articles`."""
+    """`make bench-growth`: list_anon, list_tag and feed at 1,000 articles, then at `articles`,
+    where the deep pages (bench/deep_pages.py) are measured too."""
     started = datetime.now(UTC)
     sizes = {}
     with Bench(out=out, ceilings=False, **options) as bench:
@@ -133,6 +135,13 @@ def run_growth(*, articles: int, out: Path, chart: Path | None, **options) -> di
             bench.seed(size)
             print(f"\n{size} articles", flush=True)
             sizes[size] = {name: bench.measure(BY_NAME[name]) for name in GROWTH_SCENARIOS}
+        client = HttpJsonClient(bench.service.url)
+        deep = deep_page_scenarios(client, bench.seeded, (0, 10_000, articles - 20))
+        print(f"\ndeep pages at {articles} articles", flush=True)
+        deep_pages = {scenario.name: {**bench.measure(scenario),
+                                      "articles_on_page": articles_on_page(client, scenario, bench.seeded),
+                                      "alone_ms": alone_ms(client, scenario, bench.seeded)}
+                      for scenario in deep}
     small, large = sizes[HTTP_SEEDED_ARTICLES], sizes[articles]
     kept = {name: round(large[name]["service"]["rps"] / small[name]["service"]["rps"], 3) for name in GROWTH_SCENARIOS}
     print()
@@ -140,9 +149,14 @@ def run_growth(*, articles: int, out: Path, chart: Path | None, **options) -> di
         print(f"{name:<12}{small[name]['service']['rps']:>8.0f} rps at {HTTP_SEEDED_ARTICLES}"
               f"{large[name]['service']['rps']:>8.0f} rps at {articles}   kept {kept[name]:.0%}"
               f"{'' if kept[name] >= 0.8 else '   (target 80%)'}")
+    for name, figures in deep_pages.items():
+        first_page = deep_pages[first_page_of(name)]
+        figures["share_of_first_page"] = round(figures["service"]["rps"] / first_page["service"]["rps"], 3)
+        figures["share_alone"] = round(first_page["alone_ms"] / figures["alone_ms"], 3)
+    print("\n" + report.deep_page_table(deep_pages))
     summary = {"date": started.isoformat(timespec="seconds"), "machine": machine(),
                "seconds_per_run": options["seconds"], "sizes": {str(size): figures for size, figures in sizes.items()},
-               "kept": kept}
+               "kept": kept, "deep_pages": deep_pages}
     _write(out, "growth", started, summary, chart, f"Growth: {HTTP_SEEDED_ARTICLES} vs {articles} articles")
     return summary
 
@@ -157,6 +171,7 @@ def _write(out: Path, kind: str, started: datetime, summary: dict, chart: Path |
         json_path.write_text(json.dumps(summary, indent=2))
         results = {f"{name}@{size}": figures for size, by_name in summary["sizes"].items()
                    for name, figures in by_name.items()}
+        results.update({f"deep {name}": figures for name, figures in summary["deep_pages"].items()})
     png_path = out / f"{kind}-{stamp}.png"
     report.draw_chart(png_path, results, title)
     if chart:

@@ -8,6 +8,7 @@ import pytest
 
 from bench.ceilings import bare, one_query
 from bench.dataset import seed_over_api, top_up_in_bulk
+from bench.deep_pages import alone_ms, articles_on_page, deep_page_scenarios, first_page_of
 from bench.http_client import FlaskClientJson
 from bench.instructions import callgrind_total, request_environs, send_requests
 from bench.load import merge_rounds
@@ -48,6 +49,27 @@ def test_every_scenario_request_succeeds(app, dataset, scenario, tmp_path):
                                json=json.loads(body.replace("{n}", f"test-{number}")) if body else None)
         assert 200 <= response.status_code < 300, (line, response.get_json())
     assert (ceiling_file is not None) == (scenario.target is not None)
+
+
+def test_deep_page_rows_answer_the_page_their_offset_names(app, dataset):
+    """bench-growth's deep pages on the tiny set: a cursor row answers its offset row's page."""
+    client = FlaskClientJson(app.test_client(use_cookies=False))
+    scenarios = {scenario.name: scenario for scenario in deep_page_scenarios(client, dataset, (0, 2, 4))}
+    assert set(scenarios) == {"list_anon@0", "list_anon@2", "list_anon@4", "list_anon@cursor4", "list_tag@0",
+                              "list_tag@2", "list_tag@4", "list_tag@last", "list_tag@cursor-last"}
+    assert {first_page_of(name) for name in scenarios} == {"list_anon@0", "list_tag@0"}
+    pages = {}
+    for name, scenario in scenarios.items():
+        requests = scenario.requests(dataset)
+        assert len(requests) == (1 if name.startswith("list_anon") else len(dataset.tags))
+        pages[name] = [client.send(request.method, request.path) for request in requests]
+        assert all(status == 200 for status, _ in pages[name]), name
+    assert pages["list_anon@cursor4"][0][1]["articles"] == pages["list_anon@4"][0][1]["articles"]
+    assert [page["articles"] for _, page in pages["list_tag@cursor-last"]] == \
+        [page["articles"] for _, page in pages["list_tag@last"]]
+    deepest = pages["list_anon@4"][0][1]["articles"]
+    assert articles_on_page(client, scenarios["list_anon@4"], dataset) == len(deepest) >= 1
+    assert alone_ms(client, scenarios["list_tag@cursor-last"], dataset, samples=2) > 0
 
 
 def _anonymous_reads(dataset) -> list[str]:
