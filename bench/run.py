@@ -12,8 +12,15 @@ from bench import argon2_cost, report
 from bench.dataset import Dataset, seed_over_api, top_up_in_bulk
 from bench.deep_pages import alone_ms, articles_on_page, deep_page_scenarios, first_page_of
 from bench.http_client import HttpJsonClient
-from bench.load import merge_rounds, run_wrk
-from bench.scenarios import BY_NAME, GROWTH_SCENARIOS, Scenario
+from bench.load import allow_connections, merge_rounds, run_wrk, wait_until_idle
+from bench.scenarios import (
+    BY_NAME,
+    GROWTH_SCENARIOS,
+    OVERLOAD_ROUND_SECONDS,
+    OVERLOAD_TIMEOUT_SECONDS,
+    SCENARIOS,
+    Scenario,
+)
 from bench.servers import Server, app_config, bench_settings, reset_storage
 from settings import Config
 
@@ -24,6 +31,7 @@ class Bench:
     def __init__(self, *, out: Path, seconds: int, warmup: int, connections: int, ceilings: bool, rounds: int = 6):
         self.out, self.seconds, self.warmup, self.connections = out, seconds, warmup, connections
         self.rounds = rounds
+        allow_connections(max(connections, *(scenario.connections or 0 for scenario in SCENARIOS)))
         self.settings = bench_settings()
         self.requests_dir = out / "requests"
         out.mkdir(parents=True, exist_ok=True)
@@ -64,26 +72,40 @@ class Bench:
         cached and pooled what the bench uses before its memory is first read."""
         for scenario in scenarios:
             service_file, _ = scenario.write_files(self.seeded, self.requests_dir)
-            run_wrk(self.service.url, service_file, seconds=seconds, connections=self.connections)
+            run_wrk(self.service.url, service_file, seconds=seconds,
+                    connections=scenario.connections or self.connections)
+            wait_until_idle(self.service.url)
 
     def measure(self, scenario: Scenario) -> dict:
         """The scenario on the service and, for reads, on both ceilings, in `rounds` rounds of
         service, bare, one-query: a burst of load from elsewhere on the machine lands on all
         three instead of on whichever happened to run then."""
         service_file, ceiling_file = scenario.write_files(self.seeded, self.requests_dir)
+        connections = scenario.connections or self.connections
         runs = [(self.service, service_file)]
         if ceiling_file:
             runs += [(ceiling, ceiling_file) for ceiling in self.ceilings]
+
+        def load(server: Server, requests_file: Path, seconds: int) -> dict:
+            if not scenario.connections:
+                return run_wrk(server.url, requests_file, seconds=seconds, connections=connections)
+            figures = run_wrk(server.url, requests_file, seconds=seconds, connections=connections,
+                              timeout=OVERLOAD_TIMEOUT_SECONDS)
+            wait_until_idle(server.url)  # an overload run leaves a queue behind: the next run starts without it
+            return figures
+
         if self.warmup:
             for server, requests_file in runs:
-                run_wrk(server.url, requests_file, seconds=self.warmup, connections=self.connections)
+                load(server, requests_file, self.warmup)
         slice_seconds = max(1, round(self.seconds / self.rounds))
+        if scenario.connections:
+            slice_seconds = max(slice_seconds, OVERLOAD_ROUND_SECONDS)
         rounds: dict[str, list[dict]] = {server.name: [] for server, _ in runs}
         for _round in range(self.rounds):
             for server, requests_file in runs:
-                rounds[server.name].append(run_wrk(server.url, requests_file, seconds=slice_seconds,
-                                                   connections=self.connections))
-        figures = {name: merge_rounds(server_rounds) for name, server_rounds in rounds.items()}
+                rounds[server.name].append(load(server, requests_file, slice_seconds))
+        figures = {name: {**merge_rounds(server_rounds), "connections": connections, "round_seconds": slice_seconds}
+                   for name, server_rounds in rounds.items()}
         for name, server_figures in figures.items():
             print(f"  {scenario.name:<15}{name:<10}{server_figures['rps']:>8.0f} rps"
                   f"  p99 {server_figures['p99_ms']:.1f} ms  rounds {server_figures['rounds_rps']}", flush=True)

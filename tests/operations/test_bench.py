@@ -12,6 +12,7 @@ from bench.deep_pages import alone_ms, articles_on_page, deep_page_scenarios, fi
 from bench.http_client import FlaskClientJson
 from bench.instructions import callgrind_total, request_environs, send_requests
 from bench.load import merge_rounds
+from bench.report import table, verdicts
 from bench.scenarios import BY_NAME, SCENARIOS
 from settings import TestConfig
 
@@ -140,3 +141,14 @@ def test_callgrind_total_is_read_off_the_totals_line():
     assert callgrind_total(profile) == 1953427
     with pytest.raises(ValueError):
         callgrind_total("events: Ir\n")
+
+
+def test_overload_scenarios_count_only_errors_against_them():
+    """list_anon_512 and article_512 are reported, not targeted: a long queue (p99 far above p50)
+    is what overload looks like; a failed request is still a failure."""
+    slow = {"service": {"rps": 300.0, "p50_ms": 100.0, "p99_ms": 950.0, "non_2xx": 0, "errors": 0}}
+    assert BY_NAME["list_anon_512"].connections == BY_NAME["article_512"].connections == 512
+    assert verdicts("list_anon_512", slow) == [] and verdicts("list_anon", slow) == ["p99>3xp50"]
+    failed = {"service": {**slow["service"], "errors": 3}}
+    assert verdicts("article_512", failed) == ["errors"]
+    assert "reported (512 connections)" in table({"article_512": slow})
