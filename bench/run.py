@@ -106,6 +106,8 @@ class Bench:
                 rounds[server.name].append(load(server, requests_file, slice_seconds))
         figures = {name: {**merge_rounds(server_rounds), "connections": connections, "round_seconds": slice_seconds}
                    for name, server_rounds in rounds.items()}
+        for server, _ in runs:  # a page slower than a round (a deep offset) leaves a queue too
+            wait_until_idle(server.url)
         for name, server_figures in figures.items():
             print(f"  {scenario.name:<15}{name:<10}{server_figures['rps']:>8.0f} rps"
                   f"  p99 {server_figures['p99_ms']:.1f} ms  rounds {server_figures['rounds_rps']}", flush=True)
