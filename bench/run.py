@@ -11,9 +11,17 @@ from pathlib import Path
 from api import create_app
 from bench import argon2_cost, report
 from bench.dataset import Dataset, seed_over_api, top_up_in_bulk
+from bench.deep_pages import alone_ms, articles_on_page, deep_page_scenarios, first_page_of
 from bench.http_client import HttpJsonClient
-from bench.load import merge_rounds, run_wrk
-from bench.scenarios import BY_NAME, GROWTH_SCENARIOS, Scenario
+from bench.load import allow_connections, merge_rounds, run_wrk, wait_until_idle
+from bench.scenarios import (
+    BY_NAME,
+    GROWTH_SCENARIOS,
+    OVERLOAD_ROUND_SECONDS,
+    OVERLOAD_TIMEOUT_SECONDS,
+    SCENARIOS,
+    Scenario,
+)
 from bench.servers import Server, app_config, bench_settings, reset_storage
 from settings import Config
 
@@ -24,6 +32,7 @@ class Bench:
     def __init__(self, *, out: Path, seconds: int, warmup: int, connections: int, ceilings: bool, rounds: int = 6):
         self.out, self.seconds, self.warmup, self.connections = out, seconds, warmup, connections
         self.rounds = rounds
+        allow_connections(max(connections, *(scenario.connections or 0 for scenario in SCENARIOS)))
         self.settings = bench_settings()
         self.requests_dir = out / "requests"
         out.mkdir(parents=True, exist_ok=True)
@@ -64,7 +73,9 @@ class Bench:
         cached and pooled what the bench uses before its memory is first read."""
         for scenario in scenarios:
             service_file, _ = scenario.write_files(self.seeded, self.requests_dir, HttpJsonClient(self.service.url))
-            run_wrk(self.service.url, service_file, seconds=seconds, connections=self.connections)
+            run_wrk(self.service.url, service_file, seconds=seconds,
+                    connections=scenario.connections or self.connections)
+            wait_until_idle(self.service.url)
 
     def measure(self, scenario: Scenario) -> dict:
         """The scenario on the service and, for reads, on both ceilings, in `rounds` rounds of
@@ -73,6 +84,7 @@ class Bench:
         send its requests without If-None-Match too ("full": the 200s its 304s stand for)."""
         service_file, ceiling_file = scenario.write_files(self.seeded, self.requests_dir,
                                                           HttpJsonClient(self.service.url))
+        connections = scenario.connections or self.connections
         runs = [("service", self.service, service_file)]
         if ceiling_file:
             runs += [(ceiling.name, ceiling, ceiling_file) for ceiling in self.ceilings]
@@ -80,16 +92,29 @@ class Bench:
             full_file, _ = replace(scenario, name=f"{scenario.name}.full", revalidates=False).write_files(
                 self.seeded, self.requests_dir)
             runs.append(("full", self.service, full_file))
+
+        def load(server: Server, requests_file: Path, seconds: int) -> dict:
+            if not scenario.connections:
+                return run_wrk(server.url, requests_file, seconds=seconds, connections=connections)
+            figures = run_wrk(server.url, requests_file, seconds=seconds, connections=connections,
+                              timeout=OVERLOAD_TIMEOUT_SECONDS)
+            wait_until_idle(server.url)  # an overload run leaves a queue behind: the next run starts without it
+            return figures
+
         if self.warmup:
             for _name, server, requests_file in runs:
-                run_wrk(server.url, requests_file, seconds=self.warmup, connections=self.connections)
+                load(server, requests_file, self.warmup)
         slice_seconds = max(1, round(self.seconds / self.rounds))
+        if scenario.connections:
+            slice_seconds = max(slice_seconds, OVERLOAD_ROUND_SECONDS)
         rounds: dict[str, list[dict]] = {name: [] for name, _server, _file in runs}
         for _round in range(self.rounds):
             for name, server, requests_file in runs:
-                rounds[name].append(run_wrk(server.url, requests_file, seconds=slice_seconds,
-                                            connections=self.connections))
-        figures = {name: merge_rounds(server_rounds) for name, server_rounds in rounds.items()}
+                rounds[name].append(load(server, requests_file, slice_seconds))
+        figures = {name: {**merge_rounds(server_rounds), "connections": connections, "round_seconds": slice_seconds}
+                   for name, server_rounds in rounds.items()}
+        for _name, server, _file in runs:  # a page slower than a round (a deep offset) leaves a queue too
+            wait_until_idle(server.url)
         for name, server_figures in figures.items():
             print(f"  {scenario.name:<19}{name:<10}{server_figures['rps']:>8.0f} rps"
                   f"  p99 {server_figures['p99_ms']:.1f} ms  rounds {server_figures['rounds_rps']}", flush=True)
@@ -132,7 +157,8 @@ def run_bench(names: list[str], *, articles: int, out: Path, chart: Path | None,
 
 
 def run_growth(*, articles: int, out: Path, chart: Path | None, **options) -> dict:
-    """`make bench-growth`: list_anon, list_tag and feed at 1,000 articles, then at `articles`."""
+    """`make bench-growth`: list_anon, list_tag and feed at 1,000 articles, then at `articles`,
+    where the deep pages (bench/deep_pages.py) are measured too."""
     started = datetime.now(UTC)
     sizes = {}
     with Bench(out=out, ceilings=False, **options) as bench:
@@ -140,6 +166,13 @@ def run_growth(*, articles: int, out: Path, chart: Path | None, **options) -> di
             bench.seed(size)
             print(f"\n{size} articles", flush=True)
             sizes[size] = {name: bench.measure(BY_NAME[name]) for name in GROWTH_SCENARIOS}
+        client = HttpJsonClient(bench.service.url)
+        deep = deep_page_scenarios(client, bench.seeded, (0, 10_000, articles - 20))
+        print(f"\ndeep pages at {articles} articles", flush=True)
+        deep_pages = {scenario.name: {**bench.measure(scenario),
+                                      "articles_on_page": articles_on_page(client, scenario, bench.seeded),
+                                      "alone_ms": alone_ms(client, scenario, bench.seeded)}
+                      for scenario in deep}
     small, large = sizes[HTTP_SEEDED_ARTICLES], sizes[articles]
     kept = {name: round(large[name]["service"]["rps"] / small[name]["service"]["rps"], 3) for name in GROWTH_SCENARIOS}
     print()
@@ -147,9 +180,14 @@ def run_growth(*, articles: int, out: Path, chart: Path | None, **options) -> di
         print(f"{name:<12}{small[name]['service']['rps']:>8.0f} rps at {HTTP_SEEDED_ARTICLES}"
               f"{large[name]['service']['rps']:>8.0f} rps at {articles}   kept {kept[name]:.0%}"
               f"{'' if kept[name] >= 0.8 else '   (target 80%)'}")
+    for name, figures in deep_pages.items():
+        first_page = deep_pages[first_page_of(name)]
+        figures["share_of_first_page"] = round(figures["service"]["rps"] / first_page["service"]["rps"], 3)
+        figures["share_alone"] = round(first_page["alone_ms"] / figures["alone_ms"], 3)
+    print("\n" + report.deep_page_table(deep_pages))
     summary = {"date": started.isoformat(timespec="seconds"), "machine": machine(),
                "seconds_per_run": options["seconds"], "sizes": {str(size): figures for size, figures in sizes.items()},
-               "kept": kept}
+               "kept": kept, "deep_pages": deep_pages}
     _write(out, "growth", started, summary, chart, f"Growth: {HTTP_SEEDED_ARTICLES} vs {articles} articles")
     return summary
 
@@ -164,6 +202,7 @@ def _write(out: Path, kind: str, started: datetime, summary: dict, chart: Path |
         json_path.write_text(json.dumps(summary, indent=2))
         results = {f"{name}@{size}": figures for size, by_name in summary["sizes"].items()
                    for name, figures in by_name.items()}
+        results.update({f"deep {name}": figures for name, figures in summary["deep_pages"].items()})
     png_path = out / f"{kind}-{stamp}.png"
     report.draw_chart(png_path, results, title)
     if chart:

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from marshmallow import fields, pre_load, validate
 
 from schemas.base import BaseSchema, ChangesSchema, FullMatch, NotBlank, StringList, Timestamp
-from schemas.pagination import PaginationQuerySchema
+from schemas.pagination import ArticlePageQuerySchema, Cursor
 from schemas.profiles import ProfileSchema
 
 TITLE_MAX_LENGTH = 255
@@ -102,7 +102,7 @@ class ArticlePathSchema(BaseSchema):
                          metadata={"description": "Slug of the article.", "example": "how-to-train-your-dragon"})
 
 
-class ArticleListQuerySchema(PaginationQuerySchema):
+class ArticleListQuerySchema(ArticlePageQuerySchema):
     """Filters combine (AND); an empty value (`?tag=`) means no filter."""
 
     tag = fields.String(metadata={"description": "Only articles with this tag."})
@@ -144,3 +144,7 @@ class MultipleArticlesResponseSchema(BaseSchema):
     articlesCount = fields.Integer(
         required=True, attribute="articles_count",
         metadata={"description": "How many articles match the filters in all.", "example": 1})
+    nextCursor = Cursor(
+        required=True, allow_none=True, attribute="next_cursor",
+        metadata={"description": "Pass it as `before` for the next page; null when there is none.",
+                  "example": "AAAAAAAAAIQ"})

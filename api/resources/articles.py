@@ -16,7 +16,7 @@ from schemas.articles import (
     SingleArticleResponseSchema,
     UpdateArticleRequestSchema,
 )
-from schemas.pagination import PaginationQuerySchema
+from schemas.pagination import ArticlePageQuerySchema
 
 blp = Blueprint("articles", __name__, url_prefix="/api", description="Articles, the global list and the feed.")
 
@@ -33,6 +33,8 @@ class Articles(MethodView):
 
         Newest first, without bodies. `tag`, `author` and `favorited` (a username) combine;
         `articlesCount` is the total for the filters. An unknown tag or user gives an empty list.
+        `nextCursor`, passed back as `before`, reads the next page at the cost of the first,
+        however deep; `offset` walks every article it skips.
         """
         return articles.list_articles(**query)
 
@@ -54,13 +56,14 @@ class Articles(MethodView):
 class Feed(MethodView):
     @login_required
     @conditional_get(content_cache)
-    @blp.arguments(PaginationQuerySchema, location="query")
+    @blp.arguments(ArticlePageQuerySchema, location="query")
     @blp.response(200, MultipleArticlesResponseSchema)
     @blp.doc(operationId="GetArticlesFeed")
     def get(self, query):
         """Get the feed
 
-        Articles by the users the caller follows, newest first, without bodies.
+        Articles by the users the caller follows, newest first, without bodies; `before` and
+        `nextCursor` page it as they page the list.
         """
         return articles.feed_page(**query)
 

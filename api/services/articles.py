@@ -33,23 +33,26 @@ def found_article(article: dict | None, slug: str) -> dict:
     return article
 
 
-def list_articles(*, limit: int, offset: int, tag: str | None = None, author: str | None = None,
-                  favorited: str | None = None) -> dict | Response:
-    """A page of articles, newest first, and the total for the filters (anonymous pages from the list cache)."""
+def list_articles(*, limit: int, offset: int, before: int | None = None, tag: str | None = None,
+                  author: str | None = None, favorited: str | None = None) -> dict | Response:
+    """A page of articles, newest first (older than the cursor `before`, if given), the total for
+    the filters and the next page's cursor (anonymous pages from the list cache)."""
     filters = ArticleFilters(tag=tag, author=author, favorited=favorited)
     viewer_id = current_user_id()
 
     def fetch_page() -> dict:
-        return fetch_article_page(filters, viewer_id=viewer_id, limit=limit, offset=offset)
+        return fetch_article_page(filters, viewer_id=viewer_id, limit=limit, offset=offset, before=before)
 
     if viewer_id is None and list_cache_enabled():
-        return cached_page_response({**asdict(filters), "limit": limit, "offset": offset}, fetch_page)
+        page_query = {**asdict(filters), "limit": limit, "offset": offset, "before": before}
+        return cached_page_response(page_query, fetch_page)
     return fetch_page()
 
 
-def feed_page(*, limit: int, offset: int) -> dict:
-    """A page of the caller's feed (articles by the users they follow), newest first, and its total."""
-    return fetch_feed_page(signed_in_user_id(), limit=limit, offset=offset)
+def feed_page(*, limit: int, offset: int, before: int | None = None) -> dict:
+    """A page of the caller's feed (articles by the users they follow), newest first (older than
+    the cursor `before`, if given), its total and the next page's cursor."""
+    return fetch_feed_page(signed_in_user_id(), limit=limit, offset=offset, before=before)
 
 
 def read_article(slug: str) -> dict:

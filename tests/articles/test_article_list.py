@@ -56,7 +56,7 @@ def test_filters_combine_newest_first_with_the_total_count(api_client, world, qu
 def test_unknown_filter_value_gives_an_empty_list_not_404(api_client, filter_name):
     response = api_client.get("/api/articles", query_string={filter_name: unique("nothing")})
     assert response.status_code == 200
-    assert response.get_json() == {"articles": [], "articlesCount": 0}
+    assert response.get_json() == {"articles": [], "articlesCount": 0, "nextCursor": None}
 
 
 def test_empty_filter_values_mean_no_filter(api_client, world):

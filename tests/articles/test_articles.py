@@ -185,7 +185,7 @@ def test_delete_removes_the_article_with_its_comments_and_favorites(api_client, 
     assert api_client.get(f"/api/articles/{article['slug']}").status_code == 404
     assert api_client.get(f"/api/articles/{article['slug']}/comments").status_code == 404
     favorites = api_client.get(f"/api/articles?favorited={reader['username']}").get_json()
-    assert favorites == {"articles": [], "articlesCount": 0}
+    assert favorites == {"articles": [], "articlesCount": 0, "nextCursor": None}
 
 
 def test_malformed_json_is_an_error_in_the_contract_format(api_client, author):

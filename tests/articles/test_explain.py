@@ -134,3 +134,40 @@ def test_feed_reads_each_followed_authors_newest_articles_only(app, sample):
         assert len(branches) == len(authors), plan
         for row in branches:
             assert row["key"] == "articles_author_newest" and "filesort" not in (row["Extra"] or ""), plan
+
+
+@pytest.mark.parametrize("names", [set(), {"tag"}, {"author"}, {"favorited"}], ids=["none", "tag", "author",
+                                                                                      "favorited"])
+def test_a_page_after_a_cursor_starts_on_the_index_without_a_sort(app, sample, names):
+    """`before` is a range on the key the page already walks: the walk starts at the cursor."""
+    filters = ArticleFilters(**{name: sample[name] for name in names})
+    with app.app_context():
+        middle = db.fetch_present("SELECT MAX(id) DIV 2 AS id FROM articles", ())["id"]
+        args = query_args(filters, viewer_id=None, limit=20, offset=0, before=middle)
+        plan = plan_of(article_page_sql(filters, for_viewer=False, after_cursor=True), args)
+        derived = [row for row in plan if row["select_type"] == "DERIVED"]
+        assert not any("filesort" in (row["Extra"] or "") or "temporary" in (row["Extra"] or "")
+                       for row in derived), plan
+        for row in derived:
+            if row["table"] in INDEXED_ALIASES:
+                assert row["type"] in SELECTIVE and row["key"], (names, row, plan)
+        if not names:  # the unfiltered page: a range on the primary key
+            assert derived[0]["key"] == "PRIMARY" and derived[0]["type"] == "range", plan
+        if names == {"tag"}:
+            assert any(row["table"] == "tag_link" and row["key"] == "PRIMARY" and row["type"] == "range"
+                       for row in derived), plan
+
+
+def test_feed_after_a_cursor_starts_each_branch_at_the_cursor(app, sample):
+    with app.app_context():
+        authors = [row["followee_id"] for row in db.fetch_all(
+            "SELECT followee_id FROM follows WHERE follower_id = %s", (sample["followed_by"],))]
+        middle = db.fetch_present("SELECT MAX(id) DIV 2 AS id FROM articles", ())["id"]
+        args = {**{f"author_{number}": author for number, author in enumerate(authors)},
+                "viewer_id": sample["followed_by"], "limit": 21, "offset": 0, "depth": 21, "before": middle}
+        plan = plan_of(feed_page_sql(len(authors), after_cursor=True), args)
+        branches = [row for row in plan if row["select_type"] in ("DERIVED", "UNION") and row["table"] == "articles"]
+        assert len(branches) == len(authors), plan
+        for row in branches:
+            assert row["key"] == "articles_author_newest" and row["type"] == "range", plan
+            assert "filesort" not in (row["Extra"] or ""), plan

@@ -53,7 +53,7 @@ def test_favorited_filter_follows_favorites(api_client, article):
     favorite(api_client, reader["token"], article["slug"])
     assert [a["slug"] for a in api_client.get(url).get_json()["articles"]] == [article["slug"]]
     unfavorite(api_client, reader["token"], article["slug"])
-    assert api_client.get(url).get_json() == {"articles": [], "articlesCount": 0}
+    assert api_client.get(url).get_json() == {"articles": [], "articlesCount": 0, "nextCursor": None}
 
 
 def test_favorite_unknown_article_is_404(api_client):

@@ -5,6 +5,7 @@ with no SQL (api/auth.py). Writes that need the caller's row (for the response o
 it: one statement, named "caller" below.
 A page of articles is one statement (each article's tags come in its row), and takes its total
 from a Redis cache while the content generation stays the same: right after a change it counts once more.
+A page after a keyset cursor (`?before=`) costs what the first page costs.
 """
 
 import pytest
@@ -54,6 +55,21 @@ def test_a_page_of_20_costs_what_a_page_of_1_costs(app, api_client, crowd, query
     assert count_queries(api_client, "GET", f"{url}{separator}limit=20")[1] == 1  # anonymous: the page
 
 
+@pytest.mark.parametrize("query", ["", "?tag={tag}", "?author={author}", "?favorited={reader}"])
+def test_a_page_after_a_cursor_costs_what_the_first_page_costs(app, api_client, crowd, query):
+    url = "/api/articles" + query.format(tag=crowd["tag"], author=crowd["author"]["username"],
+                                         reader=crowd["reader"]["username"])
+    separator = "&" if "?" in url else "?"
+    headers = auth_header(crowd["reader"]["token"])
+    cursor = api_client.get(f"{url}{separator}limit=1").get_json()["nextCursor"]
+    make_counts_stale(app)
+    for limit, expected in ((19, 2), (1, 1)):  # the page, and the count until it is cached
+        response, queries = count_queries(api_client, "GET", f"{url}{separator}limit={limit}&before={cursor}",
+                                          headers=headers)
+        assert len(response.get_json()["articles"]) == limit and queries == expected
+    assert count_queries(api_client, "GET", f"{url}{separator}limit=19&before={cursor}")[1] == 1  # anonymous
+
+
 def test_feed_costs_a_fixed_number_at_any_size(app, api_client, crowd):
     headers = auth_header(crowd["reader"]["token"])
     make_counts_stale(app)
@@ -61,6 +77,11 @@ def test_feed_costs_a_fixed_number_at_any_size(app, api_client, crowd):
     assert count_queries(api_client, "GET", "/api/articles/feed?limit=20", headers=headers)[1] == 3
     for limit in (1, 20):
         response, queries = count_queries(api_client, "GET", f"/api/articles/feed?limit={limit}", headers=headers)
+        assert len(response.get_json()["articles"]) == limit and queries == 2
+    cursor = api_client.get("/api/articles/feed?limit=1", headers=headers).get_json()["nextCursor"]
+    for limit in (1, 19):
+        response, queries = count_queries(api_client, "GET", f"/api/articles/feed?limit={limit}&before={cursor}",
+                                          headers=headers)
         assert len(response.get_json()["articles"]) == limit and queries == 2
 
 
