@@ -23,7 +23,7 @@ help:
 	@echo "make lint-openapi  lint openapi/openapi.json with Redocly"
 	@echo "make sdk           generate the Python and TypeScript clients into build/sdk/"
 	@echo "make bench         provision, then load the API and its ceilings with wrk (docs/performance.md)"
-	@echo "make bench-growth  list_anon, list_tag and feed at 1,000 and at 100,000 articles"
+	@echo "make bench-growth  list_anon, list_tag and feed at 1,000 and at 100,000 articles; deep pages by offset and cursor"
 	@echo "make bench-instructions  instructions per read request, service and ceiling (callgrind; after make bench)"
 	@echo "make soak          mixed read/write load on gunicorn for SOAK_SECONDS (180): errors, p99, RSS, leaks"
 

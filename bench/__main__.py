@@ -13,7 +13,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--articles", type=int, help="articles to seed (default 1000; 100000 with --growth)")
-    parser.add_argument("--growth", action="store_true", help="list_anon, list_tag, feed at 1,000 then --articles")
+    parser.add_argument("--growth", action="store_true",
+                        help="list_anon, list_tag, feed at 1,000 then --articles, and the deep pages there")
     parser.add_argument("--scenarios", default=",".join(s.name for s in SCENARIOS), help="comma-separated")
     parser.add_argument("--seconds", type=int, default=12, help="measured seconds per server and scenario")
     parser.add_argument("--rounds", type=int, default=6,
