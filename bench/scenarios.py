@@ -21,8 +21,10 @@ from bench.http_client import JsonClient
 
 LIST_OFFSETS = range(0, 200, 20)  # the first ten pages of 20
 FILTERED_OFFSETS = (0, 20, 40)
-ANONYMOUS_TARGET = 0.70  # of the one-query ceiling's rps
-AUTHENTICATED_TARGET = 0.60
+# Least service rps, as a share of the one-query ceiling's in the same run.
+LIST_TARGET = 0.80
+ONE_RESOURCE_TARGET = 0.75
+SIGNED_IN_TARGET = 0.70  # list_auth, feed, profile_auth: a session read in Redis on top
 OVERLOAD_CONNECTIONS = 512
 # An overload round must outlast the queue it builds (512 requests at a few hundred a second
 # wait seconds each), or it counts only the requests that found the queue still short.
@@ -167,18 +169,18 @@ def login(dataset: Dataset) -> list[Request]:
 
 
 SCENARIOS = [
-    Scenario("list_anon", list_anon, list_anon, ANONYMOUS_TARGET),
-    Scenario("list_auth", list_auth, list_anon, AUTHENTICATED_TARGET),
-    Scenario("list_tag", list_tag, list_tag, ANONYMOUS_TARGET),
-    Scenario("feed", feed, list_anon, AUTHENTICATED_TARGET),
-    Scenario("article", article, article, ANONYMOUS_TARGET),
+    Scenario("list_anon", list_anon, list_anon, LIST_TARGET),
+    Scenario("list_auth", list_auth, list_anon, SIGNED_IN_TARGET),
+    Scenario("list_tag", list_tag, list_tag, LIST_TARGET),
+    Scenario("feed", feed, list_anon, SIGNED_IN_TARGET),
+    Scenario("article", article, article, ONE_RESOURCE_TARGET),
     # The two above, revalidated: 304s. No ceilings: they answer no conditional request.
     Scenario("list_revalidate", list_anon, revalidates=True),
     Scenario("article_revalidate", article, revalidates=True),
-    Scenario("comments", comments, comments, ANONYMOUS_TARGET),
-    Scenario("profile", profile, profile, ANONYMOUS_TARGET),
-    Scenario("profile_auth", profile_auth, profile, AUTHENTICATED_TARGET),
-    Scenario("tags", tags, tags, ANONYMOUS_TARGET),
+    Scenario("comments", comments, comments, ONE_RESOURCE_TARGET),
+    Scenario("profile", profile, profile, ONE_RESOURCE_TARGET),
+    Scenario("profile_auth", profile_auth, profile, SIGNED_IN_TARGET),
+    Scenario("tags", tags, tags, ONE_RESOURCE_TARGET),
     Scenario("create_article", create_article),
     Scenario("favorite", favorite),
     Scenario("login", login),
