@@ -5,17 +5,16 @@
 - one_query (one_query.py): the read endpoints' responses built from exactly one SQL statement
   each through a DBUtils pool, as fast as we can write them.
 
-Both run under gunicorn's sync workers in the bench (bench/run.py): faster than gthread for
-them (docs/performance.md, "The one-query ceiling").
+Both run under gunicorn.conf.py as the service does (gthread): on this machine sync workers
+served them fewer requests per second in most read scenarios, though each cost a little less
+CPU (docs/performance.md, "The one-query ceiling"). `GUNICORN_WORKER_CLASS=sync make bench`
+runs all three under sync workers.
 """
 
 import orjson
 from flask import Response
 
 JSON_MIMETYPE = "application/json; charset=utf-8"
-# gunicorn's worker class for both ceilings (GUNICORN_WORKER_CLASS, gunicorn.conf.py): sync
-# served them faster than the service's gthread in every read scenario (docs/performance.md).
-WORKER_CLASS = "sync"
 
 
 def timestamp(value) -> str:

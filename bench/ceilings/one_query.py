@@ -2,7 +2,7 @@
 written as fast as we can write them on the service's stack (Flask, PyMySQL through a DBUtils
 pool, orjson).
 
-`GUNICORN_WORKER_CLASS=sync gunicorn --config gunicorn.conf.py 'bench.ceilings.one_query:create_app()'`
+`gunicorn --config gunicorn.conf.py 'bench.ceilings.one_query:create_app()'`
 
 Each statement returns what its response needs and no more, as tuples (no dict per row):
 
