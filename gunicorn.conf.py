@@ -40,8 +40,12 @@ from api.logging_setup import gunicorn_logconfig  # noqa: E402  (imports the app
 
 bind = f"{CONFIG.HOST}:{CONFIG.PORT}"
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count()))
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# gthread (the default) serves several requests per worker while they wait on MySQL or Redis;
+# GUNICORN_WORKER_CLASS=sync serves one at a time and has no keep-alive: a little less CPU per
+# request, fewer requests/s in most bench scenarios here (docs/performance.md, "The one-query ceiling").
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# gunicorn turns a sync worker with threads > 1 into gthread, so a sync worker gets exactly one.
+threads = int(os.environ.get("GUNICORN_THREADS", 4)) if worker_class == "gthread" else 1
 if CONFIG.DB_POOL_MAX_CONNECTIONS:  # 0 means an unlimited pool: nothing to cap against
     threads = min(threads, CONFIG.DB_POOL_MAX_CONNECTIONS)
 # In-flight requests get this long to finish on SIGTERM / graceful reload.

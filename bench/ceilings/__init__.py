@@ -1,28 +1,29 @@
-"""Two ceilings to measure the service against, served by gunicorn with the same settings.
+"""Two ceilings to measure the service against, served by gunicorn.
 
 - bare (bare.py): a Flask view answering a fixed 20-article page from memory: the framework,
-  the server and json.dumps, no I/O.
+  the server and orjson (the service's serializer), no I/O.
 - one_query (one_query.py): the read endpoints' responses built from exactly one SQL statement
-  each through a DBUtils pool, serialized with the standard json module.
+  each through a DBUtils pool, as fast as we can write them.
+
+Both run under gunicorn.conf.py as the service does (gthread): on this machine sync workers
+served them fewer requests per second in most read scenarios, though each cost a little less
+CPU (docs/performance.md, "The one-query ceiling"). `GUNICORN_WORKER_CLASS=sync make bench`
+runs all three under sync workers.
 """
 
-import json
-
+import orjson
 from flask import Response
 
-from schemas.base import Timestamp
-
 JSON_MIMETYPE = "application/json; charset=utf-8"
-_timestamp = Timestamp()
 
 
 def timestamp(value) -> str:
-    """The service's timestamp format (schemas.base.Timestamp)."""
-    return _timestamp._serialize(value, None, None)
+    """The service's timestamp format (schemas.base.Timestamp) for a naive UTC DATETIME(3)."""
+    return value.isoformat(timespec="milliseconds") + "Z"
 
 
 def json_response(payload: dict, status: int = 200) -> Response:
-    return Response(json.dumps(payload), status=status, mimetype=JSON_MIMETYPE)
+    return Response(orjson.dumps(payload), status=status, mimetype=JSON_MIMETYPE)
 
 
 def profile(username: str, bio: str | None, image: str | None) -> dict:
