@@ -108,7 +108,8 @@ def test_one_query_ceiling_sorts_and_empties_as_the_service(api_client, one_quer
                  f"/api/articles/{tagged['slug']}/comments", f"/api/articles/{untagged['slug']}/comments"):
         ours, ceiling = api_client.get(path), one_query_client.get(path)
         assert ceiling.status_code == ours.status_code == 200, path
-        assert ceiling.get_json() == ours.get_json(), path
+        # The keyset cursor is the service's extension: the ceiling pays for no nextCursor.
+        assert ceiling.get_json() == {key: value for key, value in ours.get_json().items() if key != "nextCursor"}, path
     assert one_query_client.get(f"/api/articles?tag={shared}&offset=5").get_json() == {"articles": [],
                                                                                       "articlesCount": 1}
 
