@@ -8,7 +8,7 @@ import pymysql.cursors
 from dbutils.pooled_db import PooledDB
 
 # What our statements need of every session, run after DB_POOL_SETSESSION so no setting undoes
-# it: an article's tags come as one JSON_ARRAYAGG (api/data/articles.py), which MySQL (1,024
+# it: an article's tags come as one GROUP_CONCAT (api/data/articles.py), which MySQL (1,024
 # bytes by default) and MariaDB cut at group_concat_max_len, leaving invalid JSON. 65,536 bytes
 # hold 20 tags of 64 characters even if JSON escapes each character as 6 bytes.
 REQUIRED_SESSION_SETTINGS = ["SET SESSION group_concat_max_len = 65536"]

@@ -25,13 +25,15 @@ SLUG_ATTEMPTS = 5
 UPDATABLE_COLUMNS = {"title": "title", "description": "description", "body": "body"}
 
 
-# The article's tags, sorted by name, as a JSON array in one column (NULL without tags): a
-# correlated subquery on the (article_id, tag_id) key, so a page of 20 is 20 rows, not one row
-# per (article, tag) nor a second round trip. Its length is bounded by group_concat_max_len,
-# which settings/pool.py raises on every connection (`init_command`) above MAX_TAGS of the
-# longest tag.
-TAG_NAMES = ("(SELECT JSON_ARRAYAGG(tag.name ORDER BY tag.name) FROM article_tags article_tag"
-             " JOIN tags tag ON tag.id = article_tag.tag_id WHERE article_tag.article_id = article.id) AS tag_names")
+# The article's tags, sorted by name (the tags' collation), as a JSON array in one column (NULL
+# without tags): a correlated subquery on the (article_id, tag_id) key, so a page of 20 is 20
+# rows, not one row per (article, tag) nor a second round trip. GROUP_CONCAT of JSON_QUOTEd
+# names rather than JSON_ARRAYAGG(... ORDER BY ...), which MySQL 8 does not accept; each name is
+# escaped, so any character is safe. Its length is bounded by group_concat_max_len, which
+# settings/pool.py raises on every connection above MAX_TAGS of the longest tag.
+TAG_NAMES = ("(SELECT CONCAT('[', GROUP_CONCAT(JSON_QUOTE(tag.name) ORDER BY tag.name SEPARATOR ','), ']')"
+             " FROM article_tags article_tag JOIN tags tag ON tag.id = article_tag.tag_id"
+             " WHERE article_tag.article_id = article.id) AS tag_names")
 
 
 def select_articles(source: str, *, for_viewer: bool, with_body: bool) -> str:

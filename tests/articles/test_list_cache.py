@@ -90,7 +90,7 @@ def test_tag_lists_keep_any_characters(api_client):
 
 def test_the_longest_tag_lists_come_back_whole(make_app):
     """20 tags of 64 characters that JSON escapes at length, read on sessions that start with
-    MySQL's default group_concat_max_len (1,024 bytes), which would cut the JSON_ARRAYAGG of an
+    MySQL's default group_concat_max_len (1,024 bytes), which would cut the GROUP_CONCAT of an
     article's tags: the pool's required session settings come after any configured ones."""
     app = make_app(DB_POOL_SETSESSION=["SET time_zone = '+00:00'", "SET SESSION group_concat_max_len = 1024"])
     client = app.test_client(use_cookies=False)
