@@ -6,6 +6,8 @@ import re
 from flask import Flask
 from flask_cors import CORS
 
+from api.fast_paths import only_for_cross_origin_requests
+
 # Any front-end served from this machine, on any port (development only): RealWorld front-ends
 # use 4100, 4200, 3000, 5173, 8080, ... Anchored at the end, as flask-cors only calls match().
 ANY_LOCAL_PORT = re.compile(r"http://(localhost|127\.0\.0\.1)(:[0-9]{1,5})?\Z", re.IGNORECASE)
@@ -34,6 +36,9 @@ def init_cors(app: Flask) -> None:
     # Registered first, so it runs after flask-cors' own hook (Flask runs them in reverse order).
     app.after_request(_one_vary_header)
     CORS(app, resources={r"/api/*": {"origins": patterns}})
+    if not app.config["CORS_ALWAYS_SEND"]:
+        hooks = app.after_request_funcs[None]
+        hooks[-1] = only_for_cross_origin_requests(hooks[-1])  # flask-cors' hook, just registered
 
 
 def _one_vary_header(response):

@@ -9,10 +9,12 @@ X-Request-ID header through werkzeug, `Vary: Cookie` through werkzeug's header s
 logging's caller lookup (`logging._srcfile`).
 """
 
+from functools import wraps
 from types import FunctionType
 from typing import Any, TypeVar, cast
 
-from flask import Flask, Request
+from flask import Flask, Request, Response, request
+from flask.typing import AfterRequestCallable
 from werkzeug.datastructures import Headers
 
 
@@ -79,3 +81,20 @@ def present_header_names(headers: Headers) -> set[str]:
     profile_auth 2,077k → 1,974k (5.0%); tags 1,456k → 1,362k (6.5%).
     """
     return {name.lower() for name, _value in headers}
+
+
+def only_for_cross_origin_requests(cors_hook: AfterRequestCallable) -> AfterRequestCallable:
+    """flask-cors' after_request hook, not called for a request without an Origin header, to
+    which it adds no header (with CORS_ALWAYS_SEND off; api.cors wraps it only then). It still
+    matches the path, looks for two absent headers and logs three debug lines first.
+
+    profile 2,002k → 1,936k (3.3%).
+    """
+
+    @wraps(cors_hook)
+    def cors_when_asked(response: Response) -> Any:
+        if "HTTP_ORIGIN" not in request.environ:
+            return response
+        return cors_hook(response)
+
+    return cors_when_asked

@@ -68,6 +68,20 @@ def test_requests_without_origin_get_no_cors_headers(client):
     assert not [name for name in headers.keys() if name.startswith("Access-Control")]  # noqa: SIM118
 
 
+def flask_cors_hooks(application) -> list:
+    # functools.wraps gives the fast path's wrapper flask-cors' name, and __wrapped__.
+    return [hook for hook in application.after_request_funcs[None] if hook.__name__ == "cors_after_request"]
+
+
+def test_flask_cors_is_skipped_without_origin_only_while_it_would_add_nothing(app, make_app):
+    """api.fast_paths.only_for_cross_origin_requests wraps flask-cors' own hook (the one it
+    registered, not ours); with CORS_ALWAYS_SEND on, flask-cors answers every request itself."""
+    (wrapped,) = flask_cors_hooks(app)
+    assert wrapped.__wrapped__.__module__ == "flask_cors.extension"
+    (always,) = flask_cors_hooks(make_app(CORS_ALWAYS_SEND=True))
+    assert not hasattr(always, "__wrapped__")
+
+
 def test_allowed_origins_come_from_the_setting(make_app):
     client = make_app(CORS_ORIGINS=["https://app.example.org"]).test_client()
     assert preflight(client, "https://app.example.org").headers["Access-Control-Allow-Origin"] == "https://app.example.org"
