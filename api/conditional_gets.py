@@ -104,15 +104,14 @@ def revalidate(render: Callable[[], Response], caches: tuple[GenerationCache, ..
     held = request.if_none_match
     first, *others = caches
     entry = remembered_etag_entry(caller)
-    stamp = None
     try:
         stamp, remembered = first.read_stamped(entry, *others)
     except RedisError as error:
         logger.warning("no remembered ETag (Redis unavailable), comparing the body's: %s", error)
-    else:
-        # Weak comparison, as If-None-Match asks: a proxy may have made our tag weak.
-        if remembered is not None and held.contains_weak(remembered.decode()):
-            return _not_modified(), remembered.decode()
+        stamp, remembered = None, None
+    # Weak comparison, as If-None-Match asks: a proxy may have made our tag weak.
+    if remembered is not None and held.contains_weak(remembered.decode()):
+        return _not_modified(), remembered.decode()
     with db.reads_on_primary():  # not a replica's past, nor a snapshot older than `stamp`
         response = render()
     etag = etag_of(response)
@@ -120,6 +119,7 @@ def revalidate(render: Callable[[], Response], caches: tuple[GenerationCache, ..
         return response, None
     read_on_primary_only = all(pool == "primary" for pool in db.context().queries_by_pool)
     if stamp is not None and read_on_primary_only:
+        # Under the generations read before the SQL: a write the body missed bumps them after it.
         first.store_stamped(entry, stamp, etag.encode())
     if held.contains_weak(etag):
         return _not_modified(), etag
