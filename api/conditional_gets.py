@@ -1,44 +1,50 @@
 """Conditional GETs: every cacheable read sends an ETag, and `If-None-Match` with it gets
-`304 Not Modified` with no body, for one Redis read and no SQL.
+`304 Not Modified` with no body.
 
-The ETag is worked out before the view runs, from what decides the body: the generations of
-the caches whose writes change it (api/cache: each article, tag, favorite, follow, profile and
-comment change bumps one after its commit), the caller (the body shows their `favorited` and
-`following`), and the URL with its query. The reader reads the generations before MySQL and
-writers bump after their commit, so an ETag is never newer than the content it labels: a body
-read just before a change carries the generation that change retires. A bump that Redis missed
-(down during the write) is caught up by CACHE_TTL_SECONDS, as for cache entries: the ETag also
-names the TTL period it was made in. `If-None-Match: *` matches any current answer, so it gets
-its 304 only after the view found one (an unknown slug stays a 404).
+The ETag is the content: a hash of the exact bytes of the 200's body (which shows the caller's
+`favorited` and `following`, so each caller has their own). Working it out needs nothing but
+the body, so a plain 200 costs no Redis round trip; the label is exact for the bytes it comes
+with; and it holds whatever served the body: Redis down, or a read replica (a lagging
+replica's body simply hashes to an older ETag).
 
-No ETag (a plain 200) when the generations cannot be read (Redis down), nor when the body came
-from a read replica: a replica may lag behind the generation read first, so nothing dates its
-snapshot (with replicas configured, only reads sent to the primary get ETags).
+A request with If-None-Match first reads, in one Redis round trip and before any SQL, the
+generations of the caches whose writes change the body (api/cache: each article, tag, favorite,
+follow, profile and comment change bumps one after its commit) and the ETag remembered for this
+caller and URL, stamped with the generations it was worked out under. While the stamp still
+equals the generations, nothing the body shows has changed: a matching If-None-Match is a 304
+with no SQL. Otherwise the view runs (on the primary, from a snapshot opened after that read),
+its body's hash answers If-None-Match, and is remembered under the generations read *before*
+the SQL. Writers bump after their commit, so a remembered ETag is never newer than what it
+labels: a body read just before a change is remembered under the generation that change retires.
+A bump that Redis missed (down during the write) is caught up when the remembered entry expires
+(CACHE_TTL_SECONDS). With Redis down the revalidation still compares body hashes: a correct 304
+or 200, with SQL. `If-None-Match: *` matches any current answer, so only once the view found one
+or a current remembered ETag says it did (an unknown slug stays a 404).
 
 Why not flask-smorest's `@blp.etag` / `blp.set_etag` (0.47.0), which its docs offer for this:
 its 304 carries no ETag (`set_etag` raises NotModified before it stores it), where RFC 9110
 (15.4.5) asks for the ETag, Cache-Control and Vary a 200 would send; it compares If-None-Match
 strongly (`etag in request.if_none_match`), so the `W/"..."` that a compressing proxy (nginx)
-makes of our tag never matches, though If-None-Match uses the weak comparison (13.1.2); and
-when `set_etag` was not called it hashes the dumped body, which we do not want with Redis down
-and which a view returning a ready Response (the list cache) does not have. The matching and
-headers are therefore the few lines below; the OpenAPI document gets the 304, If-None-Match
-and the headers from `conditional_get` as from any other decorator.
+makes of our tag never matches, though If-None-Match uses the weak comparison (13.1.2); it
+hashes the dumped data, not the bytes sent, which a view returning a ready Response (the list
+cache) does not have; and it remembers nothing, so each of its 304s costs the SQL and the dump.
+The matching and headers are therefore the few lines below; the OpenAPI document gets the 304,
+If-None-Match and the headers from `conditional_get` as from any other decorator.
 
-The ETags are strong: one label always comes with the same bytes (orjson, fixed key order), and
-the service compresses nothing. A proxy that compresses weakens them, which still matches.
+The ETags are strong: one label always comes with the same bytes, and the service compresses
+nothing. A proxy that compresses weakens them, which still matches.
 """
 
 import hashlib
 import logging
-import time
+from collections.abc import Callable
 from functools import wraps
 
 from flask import Response, current_app, request
 from redis.exceptions import RedisError
 
 from api.auth import current_user_id
-from api.cache import GenerationCache, current_generations
+from api.cache import GenerationCache
 from api.db import db
 from api.smorest import Blueprint
 
@@ -52,25 +58,20 @@ PER_CALLER_VARY = ("Authorization", "Cookie")
 
 
 def conditional_get(*caches: GenerationCache, per_caller: bool = True):
-    """The GET view answers with an ETag from the generations of `caches` (whose bumps are every
-    change its body shows) and with a bodiless 304 when If-None-Match holds it. `per_caller`:
-    the body depends on who asks (put the auth decorator above this one: it names the caller)."""
+    """The GET view answers with the hash of its body as ETag, and with a bodiless 304 when
+    If-None-Match holds it; the ETag is remembered under the generations of `caches` (whose bumps
+    are every change the body shows). `per_caller`: the body depends on who asks (put the auth
+    decorator above this one: it names the caller)."""
 
     def decorator(view):
         @wraps(view)
         def answer_conditionally(*args, **kwargs):
             caller = current_user_id() if per_caller else None
-            etag = current_etag(caches, caller)
-            held = request.if_none_match
-            # Weak comparison, as If-None-Match asks: a proxy may have made our tag weak.
-            if etag is not None and (held.is_strong(etag) or held.is_weak(etag)):
-                return _with_cache_headers(_not_modified(), etag, caller, per_caller)
-            response = view(*args, **kwargs)
-            if any(pool != "primary" for pool in db.context().queries_by_pool):
-                etag = None  # read on a replica: see the module's docstring
-            elif etag is not None and held.star_tag:
-                # `*` matches any current answer, so only once the view has found one (no 404).
-                response = _not_modified()
+            if request.if_none_match:
+                response, etag = revalidate(lambda: view(*args, **kwargs), caches, caller)
+            else:
+                response = view(*args, **kwargs)
+                etag = etag_of(response)
             return _with_cache_headers(response, etag, caller, per_caller)
 
         # If-None-Match is added by api.openapi to every operation that may answer 304: a list of
@@ -83,16 +84,46 @@ def conditional_get(*caches: GenerationCache, per_caller: bool = True):
     return decorator
 
 
-def current_etag(caches: tuple[GenerationCache, ...], caller: int | None) -> str | None:
-    """The ETag of this request's answer as things stand; None when Redis cannot tell."""
-    try:
-        generations = current_generations(*caches)
-    except RedisError as error:
-        logger.warning("no ETag: the generations cannot be read: %s", error)
+def etag_of(response: Response) -> str | None:
+    """The ETag of a 200: the hash of its exact body. None for any other answer."""
+    if response.status_code != 200:
         return None
-    period = int(time.time()) // current_app.config["CACHE_TTL_SECONDS"]
-    label = b"|".join((*generations, str(caller).encode(), str(period).encode(), request.full_path.encode()))
-    return hashlib.blake2b(label, digest_size=16).hexdigest()
+    return hashlib.blake2b(response.get_data(), digest_size=16).hexdigest()
+
+
+def remembered_etag_entry(caller: int | None) -> str:
+    """The name of the entry that remembers the ETag of this request's answer to `caller`."""
+    path = hashlib.blake2b(request.full_path.encode(), digest_size=16).hexdigest()
+    return f"etag:{'anon' if caller is None else caller}:{path}"
+
+
+def revalidate(render: Callable[[], Response], caches: tuple[GenerationCache, ...],
+               caller: int | None) -> tuple[Response, str | None]:
+    """The answer to a request with If-None-Match, and its ETag: a 304 from the remembered ETag
+    while its stamp is current, else from the hash of the body `render()` makes."""
+    held = request.if_none_match
+    first, *others = caches
+    entry = remembered_etag_entry(caller)
+    try:
+        stamp, remembered = first.read_stamped(entry, *others)
+    except RedisError as error:
+        logger.warning("no remembered ETag (Redis unavailable), comparing the body's: %s", error)
+        stamp, remembered = None, None
+    # Weak comparison, as If-None-Match asks: a proxy may have made our tag weak.
+    if remembered is not None and held.contains_weak(remembered.decode()):
+        return _not_modified(), remembered.decode()
+    with db.reads_on_primary():  # not a replica's past, nor a snapshot older than `stamp`
+        response = render()
+    etag = etag_of(response)
+    if etag is None:
+        return response, None
+    read_on_primary_only = all(pool == "primary" for pool in db.context().queries_by_pool)
+    if stamp is not None and read_on_primary_only:
+        # Under the generations read before the SQL: a write the body missed bumps them after it.
+        first.store_stamped(entry, stamp, etag.encode())
+    if held.contains_weak(etag):
+        return _not_modified(), etag
+    return response, etag
 
 
 def _not_modified() -> Response:

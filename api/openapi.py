@@ -63,10 +63,9 @@ HEADERS = {
         "schema": {"type": "string", "example": 'Token realm="conduit"'},
     },
     "ETag": {
-        "description": ("The version of the answer (strong; quoted). Send it back in If-None-Match to get 304"
-                        " Not Modified while nothing the answer shows has changed. Absent when the service"
-                        " cannot tell versions apart right now (Redis unreachable): then the answer is not"
-                        " conditional."),
+        "description": ("The version of the answer: a hash of its exact body (strong; quoted). Send it back"
+                        " in If-None-Match to get 304 Not Modified while nothing the answer shows has"
+                        " changed."),
         "schema": {"type": "string", "example": '"3f2a9c1e0b7d4e6f8a5c2b1d0e9f8a7b"'},
     },
     "Cache-Control": {

@@ -88,7 +88,7 @@ def seed_articles(user_ids: list[int], articles: int, *, shape: SeedShape = DEMO
         report.favorites += favorites
         report.comments += comments
         on_progress(len(plans))
-    # No signals were sent for these rows: make cached counts, pages and tags (and ETags) stale here.
+    # No signals were sent for these rows: make cached counts, pages, tags and remembered ETags stale here.
     content_cache.bump()
     tags_cache.bump()
     comments_cache.bump()

@@ -67,8 +67,8 @@ class Config:
     # Redis Cluster: comma-separated host:port of some of its nodes (the client finds the rest).
     REDIS_CLUSTER_NODES = env_list("REDIS_CLUSTER_NODES", [])
 
-    # How long a cached value, and an ETag, may live (api/cache, api/conditional_gets.py): it
-    # bounds how stale either gets if Redis could not be told of a change.
+    # How long a cached value, and a remembered ETag, may live (api/cache, api/conditional_gets.py):
+    # it bounds how stale either gets if Redis could not be told of a change.
     CACHE_TTL_SECONDS = env_int("CACHE_TTL_SECONDS", 300)
     # Keep anonymous article list pages in Redis until the content changes (api/cache/list_pages.py).
     LIST_CACHE_ENABLED = env_bool("LIST_CACHE_ENABLED", False)

@@ -13,8 +13,9 @@ and CACHE_TTL_SECONDS bounds how long an entry cached before the outage may lag.
 All keys of one cache share a hash tag (`{content}`, `{tags}`), so the generation and an entry
 are read with one MGET even in a Redis Cluster (which allows it within one hash slot only).
 
-The generations also label responses: conditional GETs (api/conditional_gets.py) take their
-ETag from `current_generations`, read before any SQL, under the same ordering rules.
+Conditional GETs (api/conditional_gets.py) keep entries of their own, stamped with the
+generations of several caches (`read_stamped`): the ETag last worked out for a request, so that
+a revalidation can be answered while nothing it shows has changed, under the same ordering rules.
 """
 
 import logging
@@ -42,33 +43,53 @@ class GenerationCache:
     def _generation_key(self) -> str:
         return self._key("generation")
 
-    def current_generation(self) -> bytes:
-        """The generation now (b"0" before the first bump): one GET. Raises RedisError when Redis is down."""
-        return cast(bytes | None, redis_client().get(self._generation_key())) or b"0"
+    def read_stamped(self, entry: str, *other_caches: "GenerationCache") -> tuple[bytes, bytes | None]:
+        """The stamp now (the generations of this cache and of `other_caches`, e.g. b"12" or b"12.3")
+        and the value stored as `entry` under that very stamp, else None: one round trip.
+
+        Raises RedisError when Redis is down. The entry lives under this cache's hash tag.
+        """
+        key = self._key(entry)
+        if other_caches:
+            # A pipeline rather than an MGET: each cache has its own hash tag, and a Redis Cluster
+            # refuses an MGET across hash slots (a cluster pipeline sends each GET to its node).
+            pipeline = redis_client().pipeline(transaction=False)
+            for cache in (self, *other_caches):
+                pipeline.get(cache._generation_key())
+            pipeline.get(key)
+            *generations, stored = cast(list[bytes | None], pipeline.execute())
+        else:
+            # redis-py types values as bytes | str; our clients never set decode_responses, so bytes.
+            *generations, stored = cast(list[bytes | None], redis_client().mget(self._generation_key(), key))
+        stamp = b".".join(generation or b"0" for generation in generations)
+        if stored is not None:
+            stored_stamp, _, value = stored.partition(b":")
+            if stored_stamp == stamp:
+                return stamp, value
+        return stamp, None
+
+    def store_stamped(self, entry: str, stamp: bytes, value: bytes) -> None:
+        """Store `value` as `entry` under `stamp`, read by `read_stamped` before `value` was worked
+        out, for CACHE_TTL_SECONDS; only a warning when Redis cannot take it."""
+        try:
+            redis_client().set(self._key(entry), stamp + b":" + value, ex=current_app.config["CACHE_TTL_SECONDS"])
+        except RedisError as error:
+            logger.warning("could not store %s in the %s cache: %s", entry, self.name, error)
 
     def read_through(self, entry: str, compute: Callable[[], bytes]) -> bytes:
         """The value cached as `entry` at the current generation, else `compute()` (then cached).
 
         One round trip on a hit; MySQL alone when Redis is down.
         """
-        key = self._key(entry)
         try:
-            # redis-py types values as bytes | str; our clients never set decode_responses, so bytes.
-            generation, cached = cast(list[bytes | None], redis_client().mget(self._generation_key(), key))
+            stamp, value = self.read_stamped(entry)
         except RedisError as error:
             logger.warning("%s cache unavailable, computing %s: %s", self.name, entry, error)
             return compute()
-        generation = generation or b"0"
-        if cached is not None:
-            stamp, _, value = cached.partition(b":")
-            if stamp == generation:
-                return value
-        with db.reads_on_primary():  # not a replica's past, nor a snapshot older than `generation`
-            value = compute()
-        try:
-            redis_client().set(key, generation + b":" + value, ex=current_app.config["CACHE_TTL_SECONDS"])
-        except RedisError as error:
-            logger.warning("could not cache %s in the %s cache: %s", entry, self.name, error)
+        if value is None:
+            with db.reads_on_primary():  # not a replica's past, nor a snapshot older than `stamp`
+                value = compute()
+            self.store_stamped(entry, stamp, value)
         return value
 
     def bump(self) -> None:
@@ -80,21 +101,10 @@ class GenerationCache:
             logger.warning("could not bump the %s cache's generation: %s", self.name, error)
 
 
-def current_generations(*caches: GenerationCache) -> list[bytes]:
-    """The generations of `caches` now, in one round trip. Raises RedisError when Redis is down."""
-    if len(caches) == 1:
-        return [caches[0].current_generation()]
-    # A pipeline rather than an MGET: each cache has its own hash tag, and a Redis Cluster refuses
-    # an MGET across hash slots (a cluster pipeline sends each GET to its node).
-    pipeline = redis_client().pipeline(transaction=False)
-    for cache in caches:
-        pipeline.get(cache._generation_key())
-    return [generation or b"0" for generation in cast(list[bytes | None], pipeline.execute())]
-
-
 # Article counts and anonymous list pages: every article, tag, favorite, follow or profile change.
 content_cache = GenerationCache("content")
 # GET /api/tags: every change to the tags of an article.
 tags_cache = GenerationCache("tags")
-# No entries, only its generation: every comment added or deleted (conditional GETs of comments).
+# No entries, only its generation: every comment added or deleted (it stamps the ETags that
+# conditional GETs remember for comment pages).
 comments_cache = GenerationCache("comments")

@@ -1,7 +1,7 @@
 """Comments: list a page of an article's comments, add one, delete one.
 
-Comments show on no cached page, but their ETags (api/conditional_gets.py) are stamped with the
-comments generation: adding or deleting one bumps it after the commit.
+Comments show on no cached page, but the ETags remembered for their pages (api/conditional_gets.py)
+are stamped with the comments generation: adding or deleting one bumps it after the commit.
 """
 
 from api.auth import current_user_id, signed_in_user
