@@ -117,8 +117,7 @@ def revalidate(render: Callable[[], Response], caches: tuple[GenerationCache, ..
     etag = etag_of(response)
     if etag is None:
         return response, None
-    read_on_primary_only = all(pool == "primary" for pool in db.context().queries_by_pool)
-    if stamp is not None and read_on_primary_only:
+    if stamp is not None:
         # Under the generations read before the SQL: a write the body missed bumps them after it.
         first.store_stamped(entry, stamp, etag.encode())
     if held.contains_weak(etag):
