@@ -5,10 +5,12 @@ Outside a request (an admin command sending a signal) there is no client: both a
 
 from flask import has_request_context, request
 
+from api.fast_paths import unproxied
+
 
 def client_ip() -> str | None:
     """The client's address; behind proxies, as ProxyFix resolved it from TRUSTED_PROXY_HOPS."""
-    return request.remote_addr if has_request_context() else None
+    return unproxied(request).remote_addr if has_request_context() else None
 
 
 def client_user_agent() -> str | None:

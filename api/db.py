@@ -43,6 +43,7 @@ from api.db_routing import (
     replica_for_read,
 )
 from api.errors import DEPENDENCY_ERRORS, is_write_conflict
+from api.fast_paths import unproxied
 from api.signals import announce, write_conflicted
 from settings.pool import build_pool
 
@@ -146,7 +147,7 @@ class SQLHelper:
     @property
     def pool(self):
         """The current app's PooledDB."""
-        return current_app.extensions["sql_pool"].get()
+        return unproxied(current_app).extensions["sql_pool"].get()
 
     def pool_status(self) -> dict:
         return current_app.extensions["sql_pool"].status()
@@ -171,7 +172,7 @@ class SQLHelper:
     @staticmethod
     def _release_connection(_exception=None) -> None:
         # The figures stay readable after the request (tests, probes); the connections go home.
-        context = g.get("database")
+        context = unproxied(g).get("database")
         if context is not None:
             _return_to_pool(context.connection)
             _return_to_pool(context.replica_connection)

@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import g
 
+from api.fast_paths import unproxied
+
 
 @dataclass
 class DatabaseContext:
@@ -35,7 +37,8 @@ class DatabaseContext:
 
 def database_context() -> DatabaseContext:
     """The current application context's DatabaseContext (made on first use)."""
-    context = g.get("database")
+    request_globals = unproxied(g)
+    context = request_globals.get("database")
     if context is None:
-        context = g.database = DatabaseContext()
+        context = request_globals.database = DatabaseContext()
     return context

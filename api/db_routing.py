@@ -29,6 +29,7 @@ from flask import Flask, current_app, g, has_request_context, session
 from redis.exceptions import RedisError
 
 from api.db_context import DatabaseContext, database_context
+from api.fast_paths import unproxied
 from api.redis_store import redis_client, redis_key
 
 logger = logging.getLogger("conduit.db_routing")
@@ -143,7 +144,7 @@ def _has_write_mark(user_id: int) -> bool:
 
 
 def _mark_caller_after_writes(_exception=None) -> None:
-    context = g.get("database")
+    context = unproxied(g).get("database")
     if context is None or not context.wrote:
         return
     user_id = session.get("user_id")

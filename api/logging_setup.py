@@ -10,6 +10,8 @@ import logging
 from flask import g, has_request_context
 from pythonjsonlogger.json import JsonFormatter
 
+from api.fast_paths import unproxied
+
 LOG_FORMATS = ("json", "text")
 # Our handler is found (and replaced) by this name, so building several apps in one process
 # (the test suite does) never stacks handlers.
@@ -22,7 +24,7 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context() and not hasattr(record, "request_id"):
-            record.request_id = g.get("request_id")
+            record.request_id = unproxied(g).get("request_id")
         return True
 
 

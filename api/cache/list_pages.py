@@ -16,13 +16,14 @@ from flask import Response, current_app
 from flask.json.provider import DefaultJSONProvider
 
 from api.cache import content_cache
+from api.fast_paths import unproxied
 from schemas.articles import MultipleArticlesResponseSchema
 
 _page_schema = MultipleArticlesResponseSchema()
 
 
 def list_cache_enabled() -> bool:
-    return current_app.config["LIST_CACHE_ENABLED"]
+    return unproxied(current_app).config["LIST_CACHE_ENABLED"]
 
 
 def cached_page_response(query: dict, fetch_page: Callable[[], dict]) -> Response:

@@ -11,6 +11,7 @@ from flask import g, request, request_finished
 
 from api.client import client_ip
 from api.db import db
+from api.fast_paths import unproxied
 from api.receivers.request_facts import request_duration_seconds, route_template
 
 logger = logging.getLogger("conduit.access")
@@ -19,7 +20,7 @@ logger = logging.getLogger("conduit.access")
 def log_request(sender, response, **extra) -> None:
     duration = request_duration_seconds()
     duration_ms = round(duration * 1000, 2) if duration is not None else None
-    method, route, status = request.method, route_template(), response.status_code
+    method, route, status = unproxied(request).method, route_template(), response.status_code
     logger.info(
         "%s %s %s %sms",
         method,
@@ -32,7 +33,7 @@ def log_request(sender, response, **extra) -> None:
             "status": status,
             "duration_ms": duration_ms,
             "sql_queries": db.context().query_count,
-            "user_id": g.get("current_user_id"),
+            "user_id": unproxied(g).get("current_user_id"),
             "client_ip": client_ip(),
         },
     )
