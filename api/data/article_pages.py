@@ -29,7 +29,7 @@ on its last full page instead of one empty page later.
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from api.cache import content_cache
 from api.data.articles import select_articles, shape_article
@@ -57,8 +57,13 @@ class ArticleFilters:
     favorited: str | None = None
     followed_by: int | None = None
 
+    def as_args(self) -> dict:
+        """The filters by name, as statement arguments: a flat copy (`dataclasses.asdict` deep-copies
+        every value, three times a page: 2% of a list page's instructions)."""
+        return dict(vars(self))
+
     def joins(self) -> str:
-        return "".join(FILTER_JOINS[name] for name, value in asdict(self).items() if value is not None)
+        return "".join(FILTER_JOINS[name] for name, value in self.as_args().items() if value is not None)
 
 
 def article_page_sql(filters: ArticleFilters, *, for_viewer: bool, after_cursor: bool = False) -> str:
@@ -92,7 +97,7 @@ def article_count_sql(filters: ArticleFilters) -> str:
 def query_args(filters: ArticleFilters, *, viewer_id: int | None, limit: int, offset: int,
                before: int | None = None) -> dict:
     """The arguments of both queries; the page reads one row more than `limit` (see finish_page)."""
-    return {**asdict(filters), "viewer_id": viewer_id, "limit": limit + 1, "offset": offset, "before": before}
+    return {**filters.as_args(), "viewer_id": viewer_id, "limit": limit + 1, "offset": offset, "before": before}
 
 
 def fetch_article_page(filters: ArticleFilters, *, viewer_id: int | None, limit: int, offset: int,
@@ -114,9 +119,9 @@ def finish_page(rows: list[dict], limit: int, filters: ArticleFilters) -> dict:
 
 def count_articles(filters: ArticleFilters) -> int:
     """How many articles match, from the cache when it is current."""
-    digest = hashlib.sha256(json.dumps(asdict(filters)).encode()).hexdigest()[:32]
+    digest = hashlib.sha256(json.dumps(filters.as_args()).encode()).hexdigest()[:32]
     count = content_cache.read_through(
         f"articles-count:{digest}",
-        lambda: str(db.fetch_present(article_count_sql(filters), asdict(filters))["count"]).encode(),
+        lambda: str(db.fetch_present(article_count_sql(filters), filters.as_args())["count"]).encode(),
     )
     return int(count)

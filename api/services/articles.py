@@ -5,7 +5,6 @@ After its commit it makes stale what it changed (the content cache: counts and l
 tags cache when tags changed), then announces the change.
 """
 
-from dataclasses import asdict
 from typing import NoReturn
 
 from flask import Response
@@ -44,7 +43,7 @@ def list_articles(*, limit: int, offset: int, before: int | None = None, tag: st
         return fetch_article_page(filters, viewer_id=viewer_id, limit=limit, offset=offset, before=before)
 
     if viewer_id is None and list_cache_enabled():
-        page_query = {**asdict(filters), "limit": limit, "offset": offset, "before": before}
+        page_query = {**filters.as_args(), "limit": limit, "offset": offset, "before": before}
         return cached_page_response(page_query, fetch_page)
     return fetch_page()
 
