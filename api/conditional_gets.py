@@ -46,7 +46,6 @@ from redis.exceptions import RedisError
 from api.auth import current_user_id
 from api.cache import GenerationCache
 from api.db import db
-from api.fast_paths import unproxied
 from api.smorest import Blueprint
 
 logger = logging.getLogger("conduit.conditional_gets")
@@ -68,7 +67,7 @@ def conditional_get(*caches: GenerationCache, per_caller: bool = True):
         @wraps(view)
         def answer_conditionally(*args, **kwargs):
             caller = current_user_id() if per_caller else None
-            if unproxied(request).if_none_match:
+            if request.if_none_match:
                 response, etag = revalidate(lambda: view(*args, **kwargs), caches, caller)
             else:
                 response = view(*args, **kwargs)

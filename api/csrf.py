@@ -21,7 +21,6 @@ from flask import Flask, current_app, request
 
 from api.cors import origin_allowed
 from api.errors import abort
-from api.fast_paths import unproxied
 from api.sessions import session
 
 UNSAFE_METHODS = frozenset(("POST", "PUT", "PATCH", "DELETE"))
@@ -32,7 +31,7 @@ def init_csrf(app: Flask) -> None:
 
 
 def refuse_foreign_unsafe_requests() -> None:
-    if unproxied(request).method not in UNSAFE_METHODS or session.from_header:
+    if request.method not in UNSAFE_METHODS or session.from_header:
         return
     origin = request.headers.get("Origin")
     origin = origin.rstrip("/").lower() if origin else _origin_of(request.headers.get("Referer"))

@@ -5,8 +5,9 @@ scenario against its plain version; the figure beside each is instructions per r
 plain → with it (callgrind, deterministic to ~0.2%; docs/performance.md has the whole table
 and the code each was measured on). Those that saved less were
 written plainly: webargs reading Flask's request proxy, the X-Request-ID header through
-werkzeug, `Vary: Cookie` through werkzeug's header set and logging's caller lookup
-(`logging._srcfile`).
+werkzeug, `Vary: Cookie` through werkzeug's header set, logging's caller lookup
+(`logging._srcfile`), and the proxies read by the request id, CSRF, conditional GETs, the
+security headers and the Redis helpers.
 """
 
 from functools import wraps
@@ -53,10 +54,10 @@ def unproxied(proxy: T) -> T:
     (`g.get(name)` ~2.2 µs here, through the object 0.4 µs).
 
     api.auth reading the session and `g` once per function: profile 1,888k → 1,834k (2.8%);
-    profile_auth 2,075k → 2,031k (2.1%). The other reads on the request path (the database
-    context, the pool, Redis keys, the request id, CSRF, conditional GETs, security headers,
-    the access log): profile 1,716k → 1,605k (6.5%); profile_auth 1,940k → 1,853k (4.4%);
-    list_anon 6,620k → 6,483k (2.1%).
+    profile_auth 2,075k → 2,031k (2.1%). The database context and the pool (api/db_context.py,
+    api/db.py, api/db_routing.py): profile 1,651k → 1,610k (2.5%). The access log and the facts
+    it reads (api/receivers/access_log.py, api/receivers/request_facts.py, api/client.py, the
+    log filter): profile 1,644k → 1,604k (2.4%).
     """
     return cast(Any, proxy)._get_current_object()
 

@@ -21,8 +21,6 @@ from redis.cluster import ClusterNode, RedisCluster
 from redis.connection import parse_url
 from redis.sentinel import Sentinel
 
-from api.fast_paths import unproxied
-
 RedisClient = redis.Redis | RedisCluster
 
 
@@ -81,12 +79,12 @@ def init_redis(app: Flask) -> None:
 
 
 def redis_client() -> RedisClient:
-    return unproxied(current_app).extensions["redis"]
+    return current_app.extensions["redis"]
 
 
 def redis_key(*parts: object) -> str:
     """A key under REDIS_KEY_PREFIX, e.g. redis_key("user-sessions", 7) -> conduit:user-sessions:7."""
-    return unproxied(current_app).config["REDIS_KEY_PREFIX"] + ":".join(str(part) for part in parts)
+    return current_app.config["REDIS_KEY_PREFIX"] + ":".join(str(part) for part in parts)
 
 
 def delete_keys_under(client: redis.Redis, prefix: str) -> None:

@@ -5,8 +5,6 @@ import re
 
 from flask import Flask, g, request
 
-from api.fast_paths import unproxied
-
 SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 
@@ -18,12 +16,12 @@ def new_request_id() -> str:
 
 
 def assign_request_id() -> None:
-    presented = unproxied(request).headers.get("X-Request-ID")
-    unproxied(g).request_id = presented if presented and SANE_REQUEST_ID.match(presented) else new_request_id()
+    presented = request.headers.get("X-Request-ID")
+    g.request_id = presented if presented and SANE_REQUEST_ID.match(presented) else new_request_id()
 
 
 def echo_request_id(response):
-    response.headers["X-Request-ID"] = unproxied(g).get("request_id") or new_request_id()
+    response.headers["X-Request-ID"] = g.get("request_id") or new_request_id()
     return response
 
 

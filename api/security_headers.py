@@ -17,7 +17,7 @@ from functools import wraps
 
 from flask import Flask, Response, after_this_request, request
 
-from api.fast_paths import present_header_names, unproxied
+from api.fast_paths import present_header_names
 
 
 def set_page_policy(app: Flask, blueprint_name: str, policy: str) -> None:
@@ -40,7 +40,7 @@ def init_security_headers(app: Flask) -> None:
             if name.lower() not in present:
                 headers.add(name, value)
         if "content-security-policy" not in present:
-            policy = page_policies.get(unproxied(request).blueprint)
+            policy = page_policies.get(request.blueprint)
             if policy is None and response.is_json:
                 policy = json_policy
             if policy is not None:

@@ -16,14 +16,13 @@ from flask import Response, current_app
 from flask.json.provider import DefaultJSONProvider
 
 from api.cache import content_cache
-from api.fast_paths import unproxied
 from schemas.articles import MultipleArticlesResponseSchema
 
 _page_schema = MultipleArticlesResponseSchema()
 
 
 def list_cache_enabled() -> bool:
-    return unproxied(current_app).config["LIST_CACHE_ENABLED"]
+    return current_app.config["LIST_CACHE_ENABLED"]
 
 
 def cached_page_response(query: dict, fetch_page: Callable[[], dict]) -> Response:

@@ -4,7 +4,6 @@ from flask import appcontext_popped, request, request_finished
 
 from api import metrics
 from api.db import db
-from api.fast_paths import unproxied
 from api.receivers.request_facts import request_duration_seconds, route_template
 from api.signals import dependency_failed, session_revoked, user_logged_in, user_logged_out, write_conflicted
 
@@ -15,8 +14,7 @@ KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 
 def observe_request(sender, response, **extra) -> None:
     route = route_template() or metrics.UNMATCHED_ROUTE
-    method = unproxied(request).method
-    method = method if method in KNOWN_METHODS else "OTHER"
+    method = request.method if request.method in KNOWN_METHODS else "OTHER"
     labels = (method, route, str(response.status_code))
     metrics.http_requests.labels(*labels).inc()
     duration = request_duration_seconds()
